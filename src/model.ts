@@ -1,0 +1,54 @@
+// The data that flows between the stages. Everything here is plain data:
+// candidates cross from worker threads to the main thread by structured clone.
+
+/** A parsed CloudTrail record. Fields are attacker-controlled: never trust their types. */
+export type CloudTrailEvent = Record<string, unknown>;
+
+/**
+ * The few fields of an event that the merge and output stages need, cut out in
+ * the worker so that whole events never cross threads.
+ */
+export interface EventView {
+  /** `eventID`, or null when the event has none (then it is distinct from every other). */
+  eventID: string | null;
+  /** `eventTime` normalised to ISO 8601 UTC with `Z` (CloudTrail's own format). */
+  time: string;
+  /** `eventTime` as epoch milliseconds. */
+  t: number;
+  eventName: string | null;
+  eventSource: string | null;
+  account: string | null;
+  region: string | null;
+  sourceIPAddress: string | null;
+  /** Who acted: `userIdentity.userName`, else the ARN, principal id or identity type. */
+  actor: string | null;
+  /** Values of extra dotted field paths a rule asked for (group-by fields, stateful fields). */
+  fields: Record<string, unknown>;
+}
+
+/** One event that matched the per-event predicate of one or more rules. */
+export interface Candidate {
+  /** Keys of the matching rules (the `name`, else the `id`, of each rule). */
+  rules: string[];
+  event: EventView;
+  /** The object it came from: a path or an `s3://bucket/key` reference. */
+  source: string;
+}
+
+/** One hit: the NDJSON contract of DESIGN.md. */
+export interface Hit {
+  rule: string;
+  title: string;
+  severity: string;
+  time: string | null;
+  lastTime: string | null;
+  count: number;
+  group: Record<string, unknown>;
+  account: string | null;
+  region: string | null;
+  actor: string | null;
+  sourceIPAddress: string | null;
+  eventName: string | null;
+  eventIDs: string[];
+  sources: string[];
+}
