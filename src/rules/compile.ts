@@ -1,0 +1,545 @@
+// Sigma `detection:` → a per-event predicate. Everything that can be decided
+// once is decided here (modifiers, lowercased literals, wildcard programs,
+// regexes, CIDR blocks, the condition tree), so the predicate that runs on
+// every event only walks fields and compares strings.
+//
+// Readings of Sigma that decide matches on CloudTrail (DESIGN.md, "Sigma
+// details that matter for CloudTrail"):
+// * plain strings, `contains`/`startswith`/`endswith` and `fieldref` compare
+//   case-insensitively; `cased` makes them exact; `re` is case-sensitive
+//   unless `re|i`, and an unanchored search;
+// * a field holding an object or an array matches when any scalar inside it
+//   matches; numbers and booleans compare as their JSON text;
+// * `null` means missing or JSON null; `exists: true` means the key is
+//   present, even holding null;
+// * what cannot be evaluated per event is a RuleError, never a silent miss.
+
+import safeRegex from 'safe-regex2';
+import { RuleError } from '../errors.js';
+import { ConditionError, parseCondition, type ConditionNode } from './condition.js';
+import {
+  compilePath,
+  fieldExists,
+  fieldIsNull,
+  someFieldValue,
+  someScalar,
+  type FieldPath,
+} from './fields.js';
+import { inCidr, parseCidr } from './ip.js';
+import type { EventRule, Rule } from './types.js';
+
+export type EventPredicate = (event: Record<string, unknown>) => boolean;
+
+/** Where a detection came from, for error messages. */
+export interface CompileSource {
+  file: string;
+  /** The line of a node, by its path inside the `detection:` block (keys and list indexes). */
+  line?: (path: (string | number)[]) => number | null;
+}
+
+/**
+ * A `re` pattern runs against at most this many characters of a value (the
+ * first 64 KiB). Together with the load-time refusal of nested unbounded
+ * quantifiers (star height > 1, checked by safe-regex2), this bounds the time
+ * one user regex can take on one attacker-controlled field.
+ */
+export const RE_MAX_INPUT = 64 * 1024;
+
+/** How many quantifiers one `re` pattern may hold (safe-regex2's repetition limit). */
+export const RE_MAX_REPETITIONS = 50;
+
+const MATCH_MODIFIERS = new Set(['contains', 'startswith', 'endswith']);
+const UNSUPPORTED_MODIFIERS = new Set([
+  'base64',
+  'base64offset',
+  'windash',
+  'wide',
+  'utf16',
+  'utf16le',
+  'utf16be',
+  'expand',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'neq',
+]);
+const SUPPORTED =
+  'contains, startswith, endswith, all, re (with i, m, s), cidr, exists, fieldref, cased';
+
+// ---------------------------------------------------------------- strings --
+
+/** Wildcard program codes: a char code, or one of these. */
+const STAR = -1;
+const ONE = -2;
+
+/**
+ * Sigma string → wildcard program. `*` is any run, `?` any one character;
+ * `\*`, `\?` and `\\` are the literal characters; a backslash before anything
+ * else is itself a literal backslash.
+ */
+export function parseSigmaString(value: string): { program: number[]; wild: boolean; literal: string } {
+  const program: number[] = [];
+  let literal = '';
+  let wild = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (c === '\\') {
+      const n = value[i + 1];
+      if (n === '*' || n === '?' || n === '\\') {
+        program.push(n.charCodeAt(0));
+        literal += n;
+        i++;
+      } else {
+        program.push(92);
+        literal += '\\';
+      }
+    } else if (c === '*') {
+      program.push(STAR);
+      wild = true;
+    } else if (c === '?') {
+      program.push(ONE);
+      wild = true;
+    } else {
+      program.push(value.charCodeAt(i));
+      literal += c;
+    }
+  }
+  return { program, wild, literal };
+}
+
+/** Wildcard match in O(text × pattern) at worst: no regex, so no catastrophic backtracking. */
+function globMatch(text: string, program: readonly number[]): boolean {
+  let t = 0;
+  let p = 0;
+  let starP = -1;
+  let starT = 0;
+  while (t < text.length) {
+    const code = p < program.length ? program[p]! : 0;
+    if (p < program.length && (code === ONE || code === text.charCodeAt(t))) {
+      t++;
+      p++;
+    } else if (p < program.length && code === STAR) {
+      starP = p++;
+      starT = t;
+    } else if (starP >= 0) {
+      p = starP + 1;
+      t = ++starT;
+    } else {
+      return false;
+    }
+  }
+  while (p < program.length && program[p] === STAR) p++;
+  return p === program.length;
+}
+
+/** A test on one scalar's text; `lower` is `text.toLowerCase()` when the matcher asked for it. */
+interface TextTest {
+  lower: boolean;
+  test: (text: string, lower: string) => boolean;
+}
+
+type Mode = 'exact' | 'contains' | 'startswith' | 'endswith';
+
+function stringTest(value: string, mode: Mode, cased: boolean): TextTest {
+  const { program, wild, literal } = parseSigmaString(value);
+  if (!wild) {
+    const lit = cased ? literal : literal.toLowerCase();
+    const pick = cased ? (t: string) => t : (_: string, l: string) => l;
+    let test: (text: string, lower: string) => boolean;
+    switch (mode) {
+      case 'exact':
+        test = cased ? (t) => t === lit : (_, l) => l === lit;
+        break;
+      case 'contains':
+        test = (t, l) => pick(t, l).includes(lit);
+        break;
+      case 'startswith':
+        test = (t, l) => pick(t, l).startsWith(lit);
+        break;
+      case 'endswith':
+        test = (t, l) => pick(t, l).endsWith(lit);
+        break;
+    }
+    return { lower: !cased, test };
+  }
+  let codes = cased
+    ? program
+    : program.map((c) => (c < 0 ? c : String.fromCharCode(c).toLowerCase().charCodeAt(0)));
+  if (mode === 'contains' || mode === 'endswith') codes = [STAR, ...codes];
+  if (mode === 'contains' || mode === 'startswith') codes = [...codes, STAR];
+  const frozen = codes;
+  return {
+    lower: !cased,
+    test: cased ? (t) => globMatch(t, frozen) : (_, l) => globMatch(l, frozen),
+  };
+}
+
+// ---------------------------------------------------------------- regexes --
+
+/** Python-style leading inline flags, which SigmaHQ rules sometimes carry: `(?i)`, `(?s)`, `(?ims)`. */
+const INLINE_FLAGS = /^\(\?([ims]+)\)/;
+
+function regexTest(pattern: string, subFlags: string, fail: (detail: string) => never): TextTest {
+  let source = pattern;
+  let flags = subFlags;
+  const inline = INLINE_FLAGS.exec(source);
+  if (inline) {
+    source = source.slice(inline[0].length);
+    for (const f of inline[1]!) if (!flags.includes(f)) flags += f;
+  }
+  let re: RegExp;
+  try {
+    re = new RegExp(source, flags);
+  } catch (err) {
+    return fail(
+      `invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message} — fix the pattern (JavaScript RegExp syntax)`,
+    );
+  }
+  if (!safeRegex(source, { limit: Number.POSITIVE_INFINITY })) {
+    return fail(
+      `regular expression ${JSON.stringify(pattern)} nests unbounded quantifiers (a repeated group that itself repeats, star height > 1, e.g. '(a+)+'), or uses a construct the safety check cannot read; such a pattern can backtrack for hours on one crafted log field — rewrite it without the nested repetition (e.g. '(a+)+' → 'a+') or use contains/startswith/endswith`,
+    );
+  }
+  if (!safeRegex(source, { limit: RE_MAX_REPETITIONS })) {
+    return fail(
+      `regular expression ${JSON.stringify(pattern)} has more than ${RE_MAX_REPETITIONS} quantifiers, too many to run safely on every event — split it into several values or selections`,
+    );
+  }
+  return {
+    lower: false,
+    test: (t) => re.test(t.length > RE_MAX_INPUT ? t.slice(0, RE_MAX_INPUT) : t),
+  };
+}
+
+// ----------------------------------------------------------------- fields --
+
+interface Modifiers {
+  mode: Mode;
+  all: boolean;
+  cased: boolean;
+  re: boolean;
+  reFlags: string;
+  cidr: boolean;
+  exists: boolean;
+  fieldref: boolean;
+}
+
+function parseModifiers(names: string[], fail: (detail: string) => never): Modifiers {
+  const m: Modifiers = {
+    mode: 'exact',
+    all: false,
+    cased: false,
+    re: false,
+    reFlags: '',
+    cidr: false,
+    exists: false,
+    fieldref: false,
+  };
+  for (const raw of names) {
+    const name = raw.toLowerCase();
+    if (MATCH_MODIFIERS.has(name)) {
+      if (m.mode !== 'exact') fail(`modifiers '${m.mode}' and '${name}' cannot be combined — keep one`);
+      m.mode = name as Mode;
+    } else if (name === 'all') m.all = true;
+    else if (name === 'cased') m.cased = true;
+    else if (name === 're') m.re = true;
+    else if (name === 'i' || name === 'm' || name === 's') {
+      if (!m.re) fail(`modifier '${name}' only qualifies 're' — write it after re, as 're|${name}'`);
+      if (!m.reFlags.includes(name)) m.reFlags += name;
+    } else if (name === 'cidr') m.cidr = true;
+    else if (name === 'exists') m.exists = true;
+    else if (name === 'fieldref') m.fieldref = true;
+    else if (UNSUPPORTED_MODIFIERS.has(name)) {
+      fail(`modifier '${name}' is not supported by hunt — CloudTrail fields are plain JSON text; use ${SUPPORTED}`);
+    } else {
+      fail(`unknown modifier '${raw}' — supported modifiers: ${SUPPORTED}`);
+    }
+  }
+  const kinds = [m.re && 're', m.cidr && 'cidr', m.exists && 'exists', m.fieldref && 'fieldref'].filter(
+    (k): k is string => typeof k === 'string',
+  );
+  if (kinds.length > 1) fail(`modifiers '${kinds.join("' and '")}' cannot be combined — keep one`);
+  if ((m.re || m.cidr || m.exists) && m.mode !== 'exact') {
+    fail(`modifier '${m.mode}' cannot be combined with '${kinds[0]}' — keep one`);
+  }
+  if ((m.re || m.cidr || m.exists) && m.cased) {
+    fail(`modifier 'cased' cannot be combined with '${kinds[0]}' — remove it (re is case-sensitive already; use re|i to ignore case)`);
+  }
+  if (m.exists && m.all) fail(`modifier 'all' cannot be combined with 'exists' — remove it`);
+  return m;
+}
+
+type Scalar = string | number | boolean | null;
+
+function isScalar(v: unknown): v is Scalar {
+  return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+function anyOfTests(path: FieldPath, tests: TextTest[]): EventPredicate {
+  const lower = tests.some((t) => t.lower);
+  const onText =
+    tests.length === 1
+      ? lower
+        ? (t: string) => tests[0]!.test(t, t.toLowerCase())
+        : (t: string) => tests[0]!.test(t, t)
+      : (t: string) => {
+          const l = lower ? t.toLowerCase() : t;
+          for (let i = 0; i < tests.length; i++) if (tests[i]!.test(t, l)) return true;
+          return false;
+        };
+  const onValue = (v: unknown) => someScalar(v, onText);
+  return (e) => someFieldValue(e, path, onValue);
+}
+
+function fieldrefTest(path: FieldPath, other: FieldPath, mode: Mode, cased: boolean): EventPredicate {
+  const norm = cased ? (s: string) => s : (s: string) => s.toLowerCase();
+  const compare: (mine: string, theirs: string) => boolean =
+    mode === 'exact'
+      ? (a, b) => a === b
+      : mode === 'contains'
+        ? (a, b) => a.includes(b)
+        : mode === 'startswith'
+          ? (a, b) => a.startsWith(b)
+          : (a, b) => a.endsWith(b);
+  return (e) => {
+    const theirs: string[] = [];
+    someFieldValue(e, other, (v) =>
+      someScalar(v, (s) => {
+        theirs.push(norm(s));
+        return false;
+      }),
+    );
+    if (theirs.length === 0) return false;
+    return someFieldValue(e, path, (v) =>
+      someScalar(v, (s) => {
+        const mine = norm(s);
+        for (const t of theirs) if (compare(mine, t)) return true;
+        return false;
+      }),
+    );
+  };
+}
+
+function compileField(
+  key: string,
+  value: unknown,
+  fail: (detail: string) => never,
+): EventPredicate {
+  const [field, ...modifierNames] = key.split('|');
+  if (!field) {
+    return fail(
+      `'${key}' has no field name: that is a keyword search over the whole event, which hunt does not support — name the CloudTrail field to search (e.g. 'eventName|contains')`,
+    );
+  }
+  const m = parseModifiers(modifierNames, fail);
+  const path = compilePath(field);
+  const values: unknown[] = Array.isArray(value) ? value : [value];
+  if (values.length === 0) fail(`field '${key}' has an empty list of values — give at least one value`);
+  for (const v of values) {
+    if (!isScalar(v)) {
+      fail(`field '${key}' has a ${Array.isArray(v) ? 'nested list' : 'map'} as a value — values are strings, numbers, booleans or null`);
+    }
+  }
+  const scalars = values as Scalar[];
+
+  if (m.exists) {
+    if (scalars.length !== 1 || typeof scalars[0] !== 'boolean') {
+      fail(`'${key}' needs one boolean value (true or false) — write '${key}: true'`);
+    }
+    const want = scalars[0] as boolean;
+    return want ? (e) => fieldExists(e, path) : (e) => !fieldExists(e, path);
+  }
+
+  const tests: EventPredicate[] = [];
+  const textTests: TextTest[] = [];
+  for (const v of scalars) {
+    if (v === null) {
+      if (m.re || m.cidr || m.fieldref || m.mode !== 'exact') {
+        fail(`'${key}' has a null value, which only means 'missing' without modifiers — write '${field}: null'`);
+      }
+      tests.push((e) => fieldIsNull(e, path));
+      continue;
+    }
+    const text = String(v);
+    if (m.fieldref) {
+      tests.push(fieldrefTest(path, compilePath(text), m.mode, m.cased));
+    } else if (m.re) {
+      textTests.push(regexTest(text, m.reFlags, fail));
+    } else if (m.cidr) {
+      const cidr = parseCidr(text);
+      if (!cidr) fail(`'${text}' is not an IPv4 or IPv6 CIDR block — write e.g. '10.0.0.0/8' or '2001:db8::/32'`);
+      textTests.push({ lower: false, test: (t) => inCidr(cidr!, t) });
+    } else {
+      textTests.push(stringTest(text, m.mode, m.cased));
+    }
+  }
+
+  if (m.all) {
+    const each = [...tests, ...textTests.map((t) => anyOfTests(path, [t]))];
+    return allOf(each);
+  }
+  if (textTests.length > 0) tests.push(anyOfTests(path, textTests));
+  return anyOf(tests);
+}
+
+function allOf(ps: EventPredicate[]): EventPredicate {
+  if (ps.length === 1) return ps[0]!;
+  if (ps.length === 2) {
+    const [a, b] = ps as [EventPredicate, EventPredicate];
+    return (e) => a(e) && b(e);
+  }
+  return (e) => {
+    for (let i = 0; i < ps.length; i++) if (!ps[i]!(e)) return false;
+    return true;
+  };
+}
+
+function anyOf(ps: EventPredicate[]): EventPredicate {
+  if (ps.length === 1) return ps[0]!;
+  if (ps.length === 2) {
+    const [a, b] = ps as [EventPredicate, EventPredicate];
+    return (e) => a(e) || b(e);
+  }
+  return (e) => {
+    for (let i = 0; i < ps.length; i++) if (ps[i]!(e)) return true;
+    return false;
+  };
+}
+
+function isPlainMap(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+// ------------------------------------------------------------- detections --
+
+/** Compiles a Sigma `detection:` block (condition included). Throws RuleError naming file and line. */
+export function compileDetection(detection: unknown, source: CompileSource): EventPredicate {
+  const where = (path: (string | number)[]): number | null => source.line?.(path) ?? null;
+  const failAt =
+    (path: (string | number)[]) =>
+    (detail: string): never => {
+      throw new RuleError(source.file, where(path), detail);
+    };
+  if (!isPlainMap(detection)) {
+    return failAt([])(`'detection' must be a map of selections and a condition — see the Sigma specification`);
+  }
+  if (Object.hasOwn(detection, 'timeframe')) {
+    failAt(['timeframe'])(
+      `'timeframe' belongs to old-style aggregations, which hunt cannot evaluate — write a correlation rule (type: event_count, timespan) instead`,
+    );
+  }
+  if (!Object.hasOwn(detection, 'condition')) {
+    failAt([])(`the detection has no 'condition' — add e.g. 'condition: selection'`);
+  }
+
+  const selections = new Map<string, EventPredicate>();
+  for (const name of Object.keys(detection)) {
+    if (name === 'condition') continue;
+    selections.set(name, compileSelection(name, detection[name], failAt));
+  }
+
+  const raw = detection.condition;
+  const conditions = Array.isArray(raw) ? raw : [raw];
+  if (conditions.length === 0) failAt(['condition'])(`'condition' is an empty list — give at least one condition`);
+  const compiled = conditions.map((c, i) => {
+    const path = Array.isArray(raw) ? ['condition', i] : ['condition'];
+    if (typeof c !== 'string' || c.trim() === '') {
+      return failAt(path)(`a condition must be a non-empty string — e.g. 'selection and not filter'`);
+    }
+    let tree: ConditionNode;
+    try {
+      tree = parseCondition(c);
+    } catch (err) {
+      if (err instanceof ConditionError) return failAt(path)(err.message);
+      throw err;
+    }
+    return compileCondition(tree, selections, failAt(path));
+  });
+  return anyOf(compiled);
+}
+
+function compileSelection(
+  name: string,
+  value: unknown,
+  failAt: (path: (string | number)[]) => (detail: string) => never,
+): EventPredicate {
+  const keyword = (path: (string | number)[]): never =>
+    failAt(path)(
+      `selection '${name}' is a keyword search (bare values, no field names), which hunt does not support — match a named CloudTrail field instead (e.g. 'eventName|contains: ...')`,
+    );
+  const compileMap = (map: Record<string, unknown>, path: (string | number)[]): EventPredicate => {
+    const keys = Object.keys(map);
+    if (keys.length === 0) return failAt(path)(`selection '${name}' is empty — give it at least one field`);
+    return allOf(keys.map((k) => compileField(k, map[k], failAt([...path, k]))));
+  };
+  if (isPlainMap(value)) return compileMap(value, [name]);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return failAt([name])(`selection '${name}' is an empty list — give it at least one map of fields`);
+    return anyOf(
+      value.map((item, i) => {
+        if (isPlainMap(item)) return compileMap(item, [name, i]);
+        if (typeof item === 'string' || typeof item === 'number') return keyword([name, i]);
+        return failAt([name, i])(`selection '${name}' item ${i + 1} must be a map of fields`);
+      }),
+    );
+  }
+  if (typeof value === 'string' || typeof value === 'number') return keyword([name]);
+  return failAt([name])(`selection '${name}' must be a map of fields or a list of such maps`);
+}
+
+function compileCondition(
+  node: ConditionNode,
+  selections: Map<string, EventPredicate>,
+  fail: (detail: string) => never,
+): EventPredicate {
+  switch (node.op) {
+    case 'or':
+      return anyOf(node.args.map((a) => compileCondition(a, selections, fail)));
+    case 'and':
+      return allOf(node.args.map((a) => compileCondition(a, selections, fail)));
+    case 'not': {
+      const inner = compileCondition(node.arg, selections, fail);
+      return (e) => !inner(e);
+    }
+    case 'ref': {
+      const p = selections.get(node.name);
+      if (!p) {
+        return fail(
+          `the condition names '${node.name}', which is not a selection of this detection (known: ${[...selections.keys()].join(', ') || 'none'}) — fix the name or add the selection`,
+        );
+      }
+      return p;
+    }
+    case 'of': {
+      let names: string[];
+      if (node.pattern === 'them') {
+        names = [...selections.keys()].filter((n) => !n.startsWith('_'));
+      } else {
+        const re = new RegExp(
+          `^${node.pattern.replace(/[.+?^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*')}$`,
+        );
+        names = [...selections.keys()].filter((n) => re.test(n));
+      }
+      const word = node.quantifier === 'one' ? '1' : 'all';
+      if (names.length === 0) {
+        return fail(
+          `'${word} of ${node.pattern}' names no selection (known: ${[...selections.keys()].join(', ') || 'none'}) — fix the pattern or add a selection`,
+        );
+      }
+      const ps = names.map((n) => selections.get(n)!);
+      return node.quantifier === 'one' ? anyOf(ps) : allOf(ps);
+    }
+  }
+}
+
+/** The per-event predicates the workers run: every detection rule (counted by correlations or not) and every stateful rule. */
+export function compileEventRules(rules: Rule[]): { rule: EventRule; match: EventPredicate }[] {
+  const out: { rule: EventRule; match: EventPredicate }[] = [];
+  for (const rule of rules) {
+    if (rule.kind === 'detection' || rule.kind === 'stateful') {
+      out.push({ rule, match: compileDetection(rule.detection, { file: rule.file }) });
+    }
+  }
+  return out;
+}

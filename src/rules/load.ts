@@ -1,0 +1,427 @@
+// Rule files → validated Rule data. Runs on the main thread before any work
+// starts, so a bad rule is an exit-2 error naming file and line (every message
+// reads `file:line: what is wrong — how to fix`), never a failure inside a
+// worker. Every detection is compiled here once to validate it; the workers
+// compile the same plain data again.
+
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import picomatch from 'picomatch';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
+import { RuleError, UsageError } from '../errors.js';
+import { compileDetection } from './compile.js';
+import type { DetectionRule, PostureRule, Rule, StatefulRule, ThresholdRule } from './types.js';
+
+export interface LoadResult {
+  rules: Rule[];
+  /** Rules left out because they are not for CloudTrail (their logsource), with the reason. */
+  skipped: { file: string; reason: string }[];
+}
+
+/** The dotted paths the `iam-user-password-without-mfa` state machine reads from each event. */
+export const STATEFUL_FIELDS: readonly string[] = [
+  'eventName',
+  'eventSource',
+  'errorCode',
+  'recipientAccountId',
+  'requestParameters.userName',
+  'requestParameters.serialNumber',
+  'userIdentity.type',
+  'userIdentity.userName',
+  'userIdentity.arn',
+  'responseElements.ConsoleLogin',
+  'additionalEventData.MFAUsed',
+  'additionalEventData.SamlProviderArn',
+  'eventID',
+];
+
+const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
+const DEFAULT_LEVEL = 'medium';
+const ENGINES = {
+  'iam-user-password-without-mfa': 'stateful',
+  'credential-report-mfa': 'posture',
+} as const;
+
+/** The repository's bundled `rules/` folder, from `src/rules/` (vitest, tsx) or `dist/src/rules/` (built). */
+export function bundledRulesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return join(dir, 'rules');
+    const up = dirname(dir);
+    if (up === dir) throw new UsageError(`cannot find the bundled rules: no package.json above ${fileURLToPath(import.meta.url)} — reinstall hunt or pass --rules`);
+    dir = up;
+  }
+}
+
+/** Rule files under the given files and folders: folders recursively, `.yml`/`.yaml` only, sorted. */
+async function ruleFiles(paths: string[]): Promise<string[]> {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  const add = (file: string): void => {
+    if (!seen.has(file)) {
+      seen.add(file);
+      out.push(file);
+    }
+  };
+  const walk = async (dir: string, into: string[]): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        // Follow links to files; not links to folders, which could loop.
+        const target = await stat(full).catch(() => null);
+        isFile = target?.isFile() ?? false;
+        isDir = false;
+      }
+      if (isDir) await walk(full, into);
+      else if (isFile && /\.ya?ml$/i.test(extname(full))) into.push(full);
+    }
+  };
+  for (const given of paths) {
+    const path = resolve(given);
+    const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
+      throw new RuleError(given, null, `cannot read rules (${err.code ?? err.message}) — check the --rules path`);
+    });
+    if (info.isDirectory()) {
+      const found: string[] = [];
+      await walk(path, found);
+      if (found.length === 0) {
+        throw new RuleError(given, null, `no .yml or .yaml rule files in this folder — point --rules at a folder of Sigma rules`);
+      }
+      found.sort();
+      found.forEach(add);
+    } else {
+      add(path);
+    }
+  }
+  return out;
+}
+
+/** A parsed YAML document with what is needed to name lines in it. */
+interface Doc {
+  file: string;
+  doc: Document;
+  lines: LineCounter;
+  data: Record<string, unknown>;
+}
+
+function lineOf(d: Doc, path: (string | number)[]): number | null {
+  let node: unknown = d.doc.contents;
+  const start = (n: unknown): number | null => {
+    const range = (n as { range?: [number, number, number] } | null)?.range;
+    return range ? d.lines.linePos(range[0]).line : null;
+  };
+  let line = start(node);
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      line = start(pair.key) ?? line;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg];
+      if (!item) break;
+      line = start(item) ?? line;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return line;
+}
+
+async function parseFile(file: string): Promise<Doc[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new RuleError(file, null, `cannot read the rule file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}) — check the path and its permissions`);
+  }
+  const lines = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true });
+  const docs = Array.isArray(parsed) ? parsed : [];
+  const out: Doc[] = [];
+  for (const doc of docs) {
+    const error = doc.errors[0];
+    if (error) {
+      const line = error.linePos?.[0]?.line ?? lines.linePos(error.pos[0]).line;
+      throw new RuleError(file, line, `invalid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')} — fix the YAML syntax`);
+    }
+    if (doc.contents === null) continue; // an empty document, e.g. after a trailing '---'
+    if (!isMap(doc.contents)) {
+      const range = doc.contents.range;
+      throw new RuleError(file, range ? lines.linePos(range[0]).line : null, `a rule must be a YAML map (title, logsource, detection, ...) — see the Sigma specification`);
+    }
+    // Numbers in a detection compare as text: keep the text as written, so
+    // that `recipientAccountId: 012345678901` keeps its leading zero.
+    const detection = doc.get('detection', true);
+    if (detection && typeof detection === 'object') {
+      visit(detection as never, {
+        Scalar(_, node) {
+          if (typeof node.value === 'number' && typeof node.source === 'string') node.value = node.source;
+        },
+      });
+    }
+    const data = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+    out.push({ file, doc, lines, data });
+  }
+  return out;
+}
+
+const isMapValue = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function optionalString(d: Doc, key: string): string | null {
+  const v = d.data[key];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string' || v.trim() === '') {
+    throw new RuleError(d.file, lineOf(d, [key]), `'${key}' must be a non-empty string — quote it if needed`);
+  }
+  return v;
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+function duration(d: Doc, path: (string | number)[], value: unknown): number {
+  const match = typeof value === 'string' ? /^(\d+)\s*([smhdw])$/.exec(value.trim()) : null;
+  const ms = match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : 0;
+  if (!match || ms <= 0) {
+    throw new RuleError(d.file, lineOf(d, path), `'${String(path.at(-1))}' must be a positive duration such as 30s, 15m, 1h or 2d (got ${JSON.stringify(value)}) — fix the value`);
+  }
+  return ms;
+}
+
+function isCloudTrail(logsource: Record<string, unknown>): boolean {
+  return String(logsource.product).toLowerCase() === 'aws' && String(logsource.service).toLowerCase() === 'cloudtrail';
+}
+
+function describeLogsource(logsource: unknown): string {
+  if (!isMapValue(logsource)) return 'no logsource';
+  const parts = Object.entries(logsource)
+    .filter(([k]) => ['product', 'service', 'category'].includes(k))
+    .map(([k, v]) => `${k}: ${String(v)}`);
+  return `logsource {${parts.join(', ')}}`;
+}
+
+/** One document before correlations are resolved. */
+interface Loaded {
+  rule: Rule;
+  doc: Doc;
+  /** The rule's own top-level `generate: true`. */
+  generateAlone: boolean;
+  /** For correlations: the references as written, with their index in `rules`. */
+  refs?: string[];
+  /** For correlations: `generate: true` inside the correlation block. */
+  generateBase?: boolean;
+}
+
+function toRule(d: Doc, skipped: LoadResult['skipped']): Loaded | null {
+  const { data, file } = d;
+  if (Object.hasOwn(data, 'action')) {
+    throw new RuleError(file, lineOf(d, ['action']), `'action: ${String(data.action)}' rule collections (Sigma v1) are not supported — write each rule as a complete document`);
+  }
+  const name = optionalString(d, 'name');
+  const id = optionalString(d, 'id');
+  const key = name ?? id;
+  if (!key) {
+    throw new RuleError(file, lineOf(d, []), `the rule has neither 'name' nor 'id' — add a 'name:' slug (it becomes the hit's 'rule' field)`);
+  }
+  const title = optionalString(d, 'title') ?? key;
+  const rawLevel = data.level ?? DEFAULT_LEVEL;
+  if (typeof rawLevel !== 'string' || !LEVELS.has(rawLevel.toLowerCase())) {
+    throw new RuleError(file, lineOf(d, ['level']), `'level' must be one of ${[...LEVELS].join(', ')} (got ${JSON.stringify(rawLevel)}) — fix the value`);
+  }
+  const description = typeof data.description === 'string' ? data.description.trim() : undefined;
+  const meta = { key, title, level: rawLevel.toLowerCase(), id, file, ...(description ? { description } : {}) };
+  const generateAlone = data.generate === true;
+
+  if (Object.hasOwn(data, 'correlation')) return toThreshold(d, meta, generateAlone);
+
+  let kind: 'detection' | 'stateful' | 'posture' = 'detection';
+  let engine: keyof typeof ENGINES | null = null;
+  if (Object.hasOwn(data, 'hunt')) {
+    const hunt = data.hunt;
+    const e = isMapValue(hunt) ? hunt.engine : undefined;
+    if (typeof e !== 'string' || !Object.hasOwn(ENGINES, e)) {
+      throw new RuleError(file, lineOf(d, ['hunt', 'engine']), `'hunt.engine' must be one of ${Object.keys(ENGINES).join(', ')} (got ${JSON.stringify(e ?? null)}) — fix the engine name or remove 'hunt:'`);
+    }
+    engine = e as keyof typeof ENGINES;
+    kind = ENGINES[engine];
+  }
+
+  const logsource = data.logsource;
+  if (kind === 'posture') {
+    const ok = isMapValue(logsource) && String(logsource.product).toLowerCase() === 'aws' && String(logsource.service).toLowerCase() === 'iam';
+    if (!ok) {
+      skipped.push({ file, reason: `${key}: ${describeLogsource(logsource)} is not product: aws + service: iam` });
+      return null;
+    }
+    const rule: PostureRule = { ...meta, kind: 'posture', engine: 'credential-report-mfa' };
+    return { rule, doc: d, generateAlone };
+  }
+  if (!isMapValue(logsource) || !isCloudTrail(logsource)) {
+    skipped.push({ file, reason: `${key}: ${describeLogsource(logsource)} is not product: aws + service: cloudtrail` });
+    return null;
+  }
+  if (!Object.hasOwn(data, 'detection')) {
+    throw new RuleError(file, lineOf(d, []), `the rule has no 'detection' — add a detection block with selections and a condition`);
+  }
+  const detection = data.detection;
+  compileDetection(detection, { file, line: (path) => lineOf(d, ['detection', ...path]) });
+  const validated = detection as Record<string, unknown>;
+  if (kind === 'stateful') {
+    const rule: StatefulRule = {
+      ...meta,
+      kind: 'stateful',
+      engine: 'iam-user-password-without-mfa',
+      detection: validated,
+      fields: [...STATEFUL_FIELDS],
+    };
+    return { rule, doc: d, generateAlone };
+  }
+  const rule: DetectionRule = { ...meta, kind: 'detection', detection: validated, generate: true };
+  return { rule, doc: d, generateAlone };
+}
+
+function toThreshold(
+  d: Doc,
+  meta: Omit<ThresholdRule, 'kind' | 'rules' | 'groupBy' | 'timespanMs' | 'threshold' | 'dedupMs'>,
+  generateAlone: boolean,
+): Loaded {
+  const { file } = d;
+  const c = d.data.correlation;
+  const at = (...path: (string | number)[]): number | null => lineOf(d, ['correlation', ...path]);
+  if (!isMapValue(c)) {
+    throw new RuleError(file, at(), `'correlation' must be a map (type, rules, group-by, timespan, condition)`);
+  }
+  if (c.type !== 'event_count') {
+    throw new RuleError(file, at('type'), `correlation type ${JSON.stringify(c.type ?? null)} is not supported: hunt evaluates only 'type: event_count' — rewrite it as an event_count correlation`);
+  }
+  if (Object.hasOwn(c, 'aliases')) {
+    throw new RuleError(file, at('aliases'), `'aliases' is not supported in an event_count correlation — group by the CloudTrail field paths themselves`);
+  }
+  const refs = typeof c.rules === 'string' ? [c.rules] : c.rules;
+  if (!Array.isArray(refs) || refs.length === 0 || !refs.every((r) => typeof r === 'string' && r !== '')) {
+    throw new RuleError(file, at('rules'), `'correlation.rules' must list the names or ids of the rules it counts`);
+  }
+  const groupRaw = c['group-by'] ?? [];
+  const groupBy = typeof groupRaw === 'string' ? [groupRaw] : groupRaw;
+  if (!Array.isArray(groupBy) || !groupBy.every((g) => typeof g === 'string' && g !== '')) {
+    throw new RuleError(file, at('group-by'), `'group-by' must be a list of CloudTrail field paths (e.g. recipientAccountId)`);
+  }
+  if (!Object.hasOwn(c, 'timespan')) {
+    throw new RuleError(file, at(), `the correlation has no 'timespan' — add e.g. 'timespan: 15m'`);
+  }
+  const timespanMs = duration(d, ['correlation', 'timespan'], c.timespan);
+  const dedupMs = Object.hasOwn(c, 'dedup-period')
+    ? duration(d, ['correlation', 'dedup-period'], c['dedup-period'])
+    : timespanMs;
+  const cond = c.condition;
+  const keys = isMapValue(cond) ? Object.keys(cond) : [];
+  const n = isMapValue(cond) ? cond[keys[0]!] : undefined;
+  if (keys.length !== 1 || (keys[0] !== 'gte' && keys[0] !== 'gt') || typeof n !== 'number' || !Number.isInteger(n) || n < (keys[0] === 'gt' ? 0 : 1)) {
+    throw new RuleError(file, at('condition'), `'correlation.condition' must be 'gte: N' (or 'gt: N') with a whole number N ≥ 1 — e.g. 'condition: {gte: 2}'`);
+  }
+  const threshold = keys[0] === 'gt' ? n + 1 : n;
+  const rule: ThresholdRule = { ...meta, kind: 'threshold', rules: [], groupBy: [...groupBy], timespanMs, threshold, dedupMs };
+  return { rule, doc: d, generateAlone, refs: refs as string[], generateBase: c.generate === true };
+}
+
+/** Loads, validates and resolves the rules in the given files and folders. */
+export async function loadRules(paths: string[]): Promise<LoadResult> {
+  const skipped: LoadResult['skipped'] = [];
+  const loaded: Loaded[] = [];
+  const skippedKeys = new Set<string>();
+  for (const file of await ruleFiles(paths)) {
+    for (const doc of await parseFile(file)) {
+      const before = skipped.length;
+      const item = toRule(doc, skipped);
+      if (item) loaded.push(item);
+      else if (skipped.length > before) {
+        const name = doc.data.name ?? doc.data.id;
+        if (typeof name === 'string') skippedKeys.add(name);
+        if (typeof doc.data.id === 'string') skippedKeys.add(doc.data.id);
+      }
+    }
+  }
+
+  const byKey = new Map<string, Loaded>();
+  for (const item of loaded) {
+    const other = byKey.get(item.rule.key);
+    if (other) {
+      throw new RuleError(item.rule.file, lineOf(item.doc, [item.doc.data.name ? 'name' : 'id']), `rule '${item.rule.key}' is already defined in ${other.rule.file}:${lineOf(other.doc, [other.doc.data.name ? 'name' : 'id']) ?? 1} — give each rule a unique name`);
+    }
+    byKey.set(item.rule.key, item);
+  }
+  const byId = new Map<string, Loaded>();
+  for (const item of loaded) if (item.rule.id && !byId.has(item.rule.id)) byId.set(item.rule.id, item);
+
+  const counted = new Map<string, boolean>(); // detection key → generate because a correlation says so
+  const dropped = new Set<Loaded>();
+  for (const item of loaded) {
+    if (item.rule.kind !== 'threshold' || !item.refs) continue;
+    const keys: string[] = [];
+    for (const [i, ref] of item.refs.entries()) {
+      const target = byKey.get(ref) ?? byId.get(ref);
+      if (!target) {
+        if (skippedKeys.has(ref)) {
+          skipped.push({ file: item.rule.file, reason: `${item.rule.key}: counts rule '${ref}', which was skipped` });
+          dropped.add(item);
+          break;
+        }
+        throw new RuleError(item.rule.file, lineOf(item.doc, ['correlation', 'rules', i]) ?? lineOf(item.doc, ['correlation', 'rules']), `correlation '${item.rule.key}' counts rule '${ref}', which no loaded rule is named or has as id — fix the reference or load the file that defines it`);
+      }
+      if (target.rule.kind !== 'detection') {
+        throw new RuleError(item.rule.file, lineOf(item.doc, ['correlation', 'rules', i]) ?? lineOf(item.doc, ['correlation', 'rules']), `correlation '${item.rule.key}' counts '${ref}', a ${target.rule.kind} rule — a correlation can count only detection rules`);
+      }
+      keys.push(target.rule.key);
+      counted.set(target.rule.key, (counted.get(target.rule.key) ?? false) || item.generateBase === true);
+    }
+    if (!dropped.has(item)) (item.rule as ThresholdRule).rules = [...new Set(keys)];
+  }
+
+  const rules: Rule[] = [];
+  for (const item of loaded) {
+    if (dropped.has(item)) continue;
+    const rule = item.rule;
+    if (rule.kind === 'detection' && counted.has(rule.key)) {
+      rule.generate = item.generateAlone || counted.get(rule.key) === true;
+    }
+    rules.push(rule);
+  }
+  return { rules, skipped };
+}
+
+/**
+ * The rules whose key matches one of the globs (picomatch, case-insensitive),
+ * plus the detection rules a kept correlation counts. A detection rule picked
+ * by name whose correlations were all left out produces hits of its own (its
+ * `generate` becomes true): the user asked for it. No globs keeps every rule.
+ */
+export function selectRules(rules: Rule[], globs: string[]): Rule[] {
+  if (globs.length === 0) return rules;
+  const picked = new Set<string>();
+  for (const glob of globs) {
+    const isMatch = picomatch(glob, { nocase: true, dot: true });
+    const hits = rules.filter((r) => isMatch(r.key));
+    if (hits.length === 0) {
+      const known = rules.map((r) => r.key);
+      throw new UsageError(`--rule '${glob}' matches no loaded rule — known rules: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}`);
+    }
+    for (const r of hits) picked.add(r.key);
+  }
+  const needed = new Set<string>();
+  for (const r of rules) {
+    if (r.kind === 'threshold' && picked.has(r.key)) for (const k of r.rules) needed.add(k);
+  }
+  const out: Rule[] = [];
+  for (const r of rules) {
+    if (needed.has(r.key)) out.push(r);
+    else if (picked.has(r.key)) out.push(r.kind === 'detection' && !r.generate ? { ...r, generate: true } : r);
+  }
+  return out;
+}
