@@ -1,0 +1,119 @@
+// Parsed, validated options. Everything a flag can get wrong is caught here
+// and reported as a UsageError naming the flag and the way out.
+
+import { availableParallelism } from 'node:os';
+import { UsageError } from './errors.js';
+
+export interface HuntOptions {
+  sources: string[];
+  sinceMs: number;
+  untilMs: number;
+  /** `--rules` paths; empty = the bundled pack. */
+  rulePaths: string[];
+  /** `--rule` globs on rule names; empty = all. */
+  ruleGlobs: string[];
+  accounts: string[];
+  regions: string[];
+  format: 'table' | 'ndjson';
+  workers: number;
+  profile?: string;
+  endpointUrl?: string;
+  credentialReport?: string;
+  failOnHits: boolean;
+  progress: boolean;
+  quiet: boolean;
+  color: boolean;
+}
+
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const DURATION = /^(\d+)([smhdw])$/;
+// A date, or a date and time with optional seconds, fraction and offset.
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * `30d`, `12h`, `90m` (back from now) or an ISO 8601 date/time, UTC unless an
+ * offset is given. Returns epoch ms.
+ */
+export function parseTime(flag: string, value: string, nowMs: number): number {
+  const v = value.trim();
+  const d = DURATION.exec(v);
+  if (d) return nowMs - Number(d[1]) * UNIT_MS[d[2]!]!;
+  const m = ISO.exec(v);
+  if (m) {
+    let text = v.replace(' ', 'T');
+    if (m[4] === undefined) text += 'T00:00:00Z';
+    else if (m[7] === undefined) text += 'Z';
+    const t = Date.parse(text);
+    // Date.parse rolls 2026-02-30 over to March: compare the date back.
+    if (Number.isFinite(t) && (m[7] !== undefined || new Date(t).toISOString().slice(0, 10) === v.slice(0, 10))) return t;
+  }
+  throw new UsageError(
+    `--${flag} ${JSON.stringify(value)}: not a duration or a date; use e.g. 30d, 12h, 90m, 2026-10-01 or 2026-10-01T12:00:00Z`,
+  );
+}
+
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+export interface RawOptions {
+  source?: string[];
+  since?: string;
+  until?: string;
+  rules?: string[];
+  rule?: string[];
+  account?: string[];
+  region?: string[];
+  format?: string;
+  workers?: number;
+  profile?: string;
+  endpointUrl?: string;
+  credentialReport?: string;
+  failOnHits?: boolean;
+  progress?: boolean;
+  quiet?: boolean;
+}
+
+export function resolveOptions(raw: RawOptions, env: { stdoutIsTTY: boolean; stderrIsTTY: boolean; noColor: boolean; nowMs: number }): HuntOptions {
+  const sources = (raw.source ?? []).filter((s) => s !== '');
+  if (sources.length === 0 && !raw.credentialReport) {
+    throw new UsageError('nothing to hunt: give --source <folder|file|s3://bucket/prefix> and/or --credential-report <file.csv>');
+  }
+  const sinceMs = raw.since !== undefined ? parseTime('since', raw.since, env.nowMs) : -Infinity;
+  const untilMs = raw.until !== undefined ? parseTime('until', raw.until, env.nowMs) : Infinity;
+  if (sinceMs >= untilMs) {
+    throw new UsageError(`--until ${raw.until} is not after --since ${raw.since}: the window would be empty; swap them`);
+  }
+  for (const a of raw.account ?? []) {
+    if (!ACCOUNT.test(a)) throw new UsageError(`--account ${JSON.stringify(a)}: an AWS account id is 12 digits`);
+  }
+  for (const r of raw.region ?? []) {
+    if (!REGION.test(r)) throw new UsageError(`--region ${JSON.stringify(r)}: not an AWS region name such as us-east-1`);
+  }
+  const cores = availableParallelism();
+  const workers = raw.workers ?? cores;
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
+    throw new UsageError(`--workers ${raw.workers}: give a whole number from 1 to 256 (default: ${cores}, the cores)`);
+  }
+  const format = raw.format ?? (env.stdoutIsTTY ? 'table' : 'ndjson');
+  if (format !== 'table' && format !== 'ndjson') {
+    throw new UsageError(`--format ${format}: choose table or ndjson`);
+  }
+  return {
+    sources,
+    sinceMs,
+    untilMs,
+    rulePaths: raw.rules ?? [],
+    ruleGlobs: raw.rule ?? [],
+    accounts: raw.account ?? [],
+    regions: raw.region ?? [],
+    format,
+    workers,
+    profile: raw.profile,
+    endpointUrl: raw.endpointUrl,
+    credentialReport: raw.credentialReport,
+    failOnHits: raw.failOnHits ?? false,
+    progress: (raw.progress ?? true) && !raw.quiet && env.stderrIsTTY,
+    quiet: raw.quiet ?? false,
+    color: !env.noColor && env.stdoutIsTTY,
+  };
+}

@@ -1,0 +1,120 @@
+// The CloudTrail key layout, shared by every source:
+//   AWSLogs/[o-orgid/]<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<id>.json.gz
+// Sources use it to prune folders and files by time, account and region
+// without opening them, and to skip what is not a log.
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * Late-delivery margin. A log file's name carries its delivery time; its
+ * events are older, usually by 5 to 15 minutes and, by CloudTrail's own
+ * account, occasionally by up to about an hour. We keep every file delivered
+ * from `since - MARGIN` up to `until + MARGIN`, so an event is lost to pruning
+ * only if it was delivered more than two hours late. Pruning never decides
+ * which events count: the workers still filter each event by `eventTime`.
+ */
+export const DELIVERY_MARGIN_MS = 2 * HOUR;
+
+/** Folder names that sit where `CloudTrail` sits but hold no event logs. */
+const NON_LOG_SERVICES = new Set(['CloudTrail-Digest', 'CloudTrail-Insight', 'CloudTrail-Aggregated']);
+
+export interface TimeWindow {
+  /** Inclusive lower bound on eventTime, epoch ms (-Infinity when open). */
+  sinceMs: number;
+  /** Exclusive upper bound on eventTime, epoch ms (Infinity when open). */
+  untilMs: number;
+}
+
+export interface Scope extends TimeWindow {
+  /** `--account` values; empty = all. */
+  accounts: ReadonlySet<string>;
+  /** `--region` values; empty = all. */
+  regions: ReadonlySet<string>;
+}
+
+/** Where a path sits in the layout, as far as its segments tell. */
+export interface KeyPlace {
+  /** `CloudTrail`, or a non-log service folder such as `CloudTrail-Digest`. */
+  service: string;
+  account: string;
+  region?: string;
+  year?: number;
+  month?: number;
+  day?: number;
+  /** Delivery time from the file name, epoch ms. */
+  deliveredMs?: number;
+}
+
+const ACCOUNT = /^\d{12}$/;
+const YEAR = /^\d{4}$/;
+const MONTH_OR_DAY = /^\d{2}$/;
+const DELIVERY = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_/;
+
+/**
+ * Reads the layout from path segments (folders, then possibly a file name).
+ * Returns undefined when the segments do not reach `<account>/<service>`.
+ */
+export function placeOf(segments: readonly string[], isFile: boolean): KeyPlace | undefined {
+  let at = -1;
+  for (let i = segments.length - (isFile ? 2 : 1); i >= 1; i--) {
+    const s = segments[i]!;
+    if ((s === 'CloudTrail' || NON_LOG_SERVICES.has(s)) && ACCOUNT.test(segments[i - 1]!)) {
+      at = i;
+      break;
+    }
+  }
+  if (at < 0) return undefined;
+  const place: KeyPlace = { service: segments[at]!, account: segments[at - 1]! };
+  const folders = segments.slice(at + 1, isFile ? -1 : undefined);
+  if (folders.length >= 1) place.region = folders[0];
+  if (folders.length >= 2 && YEAR.test(folders[1]!)) place.year = Number(folders[1]);
+  if (folders.length >= 3 && MONTH_OR_DAY.test(folders[2]!)) place.month = Number(folders[2]);
+  if (folders.length >= 4 && MONTH_OR_DAY.test(folders[3]!)) place.day = Number(folders[3]);
+  if (isFile) {
+    const m = DELIVERY.exec(segments[segments.length - 1]!);
+    if (m) {
+      const t = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!);
+      if (Number.isFinite(t)) place.deliveredMs = t;
+    }
+  }
+  return place;
+}
+
+export function isNonLogService(place: KeyPlace): boolean {
+  return place.service !== 'CloudTrail';
+}
+
+/** Is this a name a log object can have? CloudTrail writes `.json.gz`; plain `.json` is accepted too. */
+export function isLogFileName(name: string): boolean {
+  return name.endsWith('.json.gz') || name.endsWith('.json');
+}
+
+/**
+ * Can anything under this place hold events of the scope? Answers from what is
+ * known: a place that only names an account is tested on the account, a day
+ * folder on its day, a file on its delivery time.
+ */
+export function mayHoldEvents(place: KeyPlace, scope: Scope): boolean {
+  if (scope.accounts.size > 0 && !scope.accounts.has(place.account)) return false;
+  if (place.region !== undefined && scope.regions.size > 0 && !scope.regions.has(place.region)) return false;
+  const lo = scope.sinceMs - DELIVERY_MARGIN_MS;
+  const hi = scope.untilMs + DELIVERY_MARGIN_MS;
+  if (place.deliveredMs !== undefined) return place.deliveredMs >= lo && place.deliveredMs < hi;
+  if (place.year === undefined) return true;
+  // The folder covers [start, end): a year, a month or a day.
+  const y = place.year;
+  let start: number;
+  let end: number;
+  if (place.month === undefined) {
+    start = Date.UTC(y, 0, 1);
+    end = Date.UTC(y + 1, 0, 1);
+  } else if (place.day === undefined) {
+    start = Date.UTC(y, place.month - 1, 1);
+    end = Date.UTC(y, place.month, 1);
+  } else {
+    start = Date.UTC(y, place.month - 1, place.day);
+    end = start + DAY;
+  }
+  return end > lo && start < hi;
+}

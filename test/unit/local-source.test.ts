@@ -1,0 +1,90 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Scope } from '../../src/sources/cloudtrail-key.js';
+import { LocalSource } from '../../src/sources/local.js';
+import type { Listed } from '../../src/sources/source.js';
+
+let root: string;
+const all: Scope = { sinceMs: -Infinity, untilMs: Infinity, accounts: new Set(), regions: new Set() };
+
+const logKey = (account: string, region: string, day: string, hhmm: string, org = '') => {
+  const [y, m, d] = day.split('-');
+  return `AWSLogs/${org ? `${org}/` : ''}${account}/CloudTrail/${region}/${y}/${m}/${d}/${account}_CloudTrail_${region}_${y}${m}${d}T${hhmm}Z_aaaa.json.gz`;
+};
+
+const files = [
+  logKey('111122223333', 'us-east-1', '2026-10-05', '0010'),
+  logKey('111122223333', 'us-east-1', '2026-10-05', '2355'),
+  logKey('111122223333', 'us-east-1', '2026-10-06', '0105'),
+  logKey('111122223333', 'eu-west-1', '2026-10-06', '1200'),
+  logKey('444455556666', 'us-east-1', '2026-10-07', '1200', 'o-abcdef1234'),
+  'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/10/05/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20261005T001500Z.json.gz',
+  'AWSLogs/111122223333/CloudTrail-Insight/us-east-1/2026/10/05/x.json.gz',
+  'AWSLogs/111122223333/CloudTrail/us-east-1/2026/10/05/notes.txt',
+  'exports/loose-events.json',
+  'iam/credential-report-2026-10-08.csv',
+];
+
+async function list(source: string, scope: Scope): Promise<Listed[]> {
+  const out: Listed[] = [];
+  for await (const entry of (await LocalSource.open(source)).list(scope)) out.push(entry);
+  return out;
+}
+const rel = (p: string) => path.relative(root, p).split(path.sep).join('/');
+const objects = (entries: Listed[]) => entries.flatMap((e) => (e.type === 'object' && e.ref.kind === 'file' ? [rel(e.ref.path)] : []));
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'hunt-local-'));
+  for (const f of files) {
+    await mkdir(path.dirname(path.join(root, f)), { recursive: true });
+    await writeFile(path.join(root, f), '{"Records":[]}');
+  }
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('LocalSource', () => {
+  it('lists every log in name order and sets the rest aside with a reason', async () => {
+    const entries = await list(root, all);
+    expect(objects(entries)).toEqual([files[3], files[0], files[1], files[2], files[4], 'exports/loose-events.json']);
+    const skipped = entries.flatMap((e) => (e.type === 'skipped' ? [[rel(e.reference), e.reason, e.folder]] : []));
+    expect(skipped).toEqual([
+      ['AWSLogs/111122223333/CloudTrail/us-east-1/2026/10/05/notes.txt', 'not-a-log', false],
+      ['AWSLogs/111122223333/CloudTrail-Digest', 'digest', true],
+      ['AWSLogs/111122223333/CloudTrail-Insight', 'insight', true],
+    ]);
+    expect(entries.filter((e) => e.type === 'credential-report').map((e) => rel((e as { path: string }).path))).toEqual([
+      'iam/credential-report-2026-10-08.csv',
+    ]);
+  });
+
+  it('prunes days and files outside --since/--until, keeping the late-delivery margin', async () => {
+    const scope = { ...all, sinceMs: Date.parse('2026-10-06T00:00:00Z'), untilMs: Date.parse('2026-10-06T06:00:00Z') };
+    const found = objects(await list(root, scope));
+    // 23:55 on the 5th is within the margin before since; 12:00 on the 6th is past until + margin.
+    expect(found).toContain(files[1]);
+    expect(found).toContain(files[2]);
+    expect(found).not.toContain(files[0]);
+    expect(found).not.toContain(files[3]);
+    expect(found).not.toContain(files[4]);
+    // Outside the layout nothing is pruned.
+    expect(found).toContain('exports/loose-events.json');
+  });
+
+  it('prunes by account and region', async () => {
+    const found = objects(await list(root, { ...all, accounts: new Set(['444455556666']) }));
+    expect(found).toEqual([files[4], 'exports/loose-events.json']);
+    const eu = objects(await list(root, { ...all, regions: new Set(['eu-west-1']) }));
+    expect(eu).toEqual([files[3], 'exports/loose-events.json']);
+  });
+
+  it('scans a file named on the command line whatever its name', async () => {
+    const found = objects(await list(path.join(root, files[7]!), all));
+    expect(found).toEqual([files[7]]);
+  });
+
+  it('a missing path is a usage error naming it', async () => {
+    await expect(LocalSource.open(path.join(root, 'nope'))).rejects.toThrow(/--source .*nope: no such file or folder/);
+  });
+});

@@ -1,0 +1,188 @@
+// The scan path of one object, free of threads so tests can call it directly:
+// bytes → gunzip (when the bytes say gzip) → parse → per-event predicates →
+// small candidates. Runs only inside worker threads in the real pipeline.
+
+import { gunzipSync } from 'node:zlib';
+import type { ObjectError } from '../src/errors.js';
+import type { Candidate, CloudTrailEvent, EventView } from '../src/model.js';
+import type { EventFilter, ObjectStats } from '../src/pool/protocol.js';
+import { compileEventRules } from '../src/rules/compile.js';
+import { fieldValues } from '../src/rules/fields.js';
+import type { Rule } from '../src/rules/types.js';
+
+/**
+ * Largest uncompressed object we parse: V8 strings stop at about 512 MiB.
+ * CloudTrail's own objects are a few MB; anything near this is not a log.
+ */
+export const MAX_OBJECT_BYTES = 500 * 1024 * 1024;
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+export type ScanResult =
+  | { ok: true; candidates: Candidate[]; stats: ObjectStats }
+  | { ok: false; error: ObjectError };
+
+/** A compiled scanner for one set of rules and one event filter. */
+export class Scanner {
+  private readonly predicates: { key: string; match: (e: CloudTrailEvent) => boolean }[];
+  /** Extra dotted paths each rule needs carried to the merge stage. */
+  private readonly fieldsOf = new Map<string, string[]>();
+  private readonly accounts: Set<string>;
+  private readonly regions: Set<string>;
+
+  constructor(
+    rules: Rule[],
+    private readonly filter: EventFilter,
+  ) {
+    this.predicates = compileEventRules(rules).map(({ rule, match }) => ({ key: rule.key, match }));
+    for (const rule of rules) {
+      if (rule.kind === 'threshold') {
+        for (const base of rule.rules) this.addFields(base, rule.groupBy);
+      } else if (rule.kind === 'stateful') {
+        this.addFields(rule.key, rule.fields);
+      }
+    }
+    this.accounts = new Set(filter.accounts);
+    this.regions = new Set(filter.regions);
+  }
+
+  private addFields(key: string, paths: string[]): void {
+    const list = this.fieldsOf.get(key) ?? [];
+    for (const p of paths) if (!list.includes(p)) list.push(p);
+    this.fieldsOf.set(key, list);
+  }
+
+  /** Scans one object's bytes. Never throws: a bad object is a result, not an exception. */
+  scan(bytes: Uint8Array, source: string): ScanResult {
+    let text: string;
+    try {
+      text = decode(bytes);
+    } catch (err) {
+      return { ok: false, error: err as ObjectError };
+    }
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (err) {
+      const empty = text.trim() === '';
+      return {
+        ok: false,
+        error: {
+          code: 'not-json',
+          message: empty ? 'the object is empty' : `not JSON (${(err as Error).message})`,
+        },
+      };
+    }
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !Object.hasOwn(doc, 'Records')) {
+      return {
+        ok: false,
+        error: { code: 'not-cloudtrail', message: 'not a CloudTrail log: JSON without a "Records" list' },
+      };
+    }
+    const records = (doc as { Records: unknown }).Records;
+    if (!Array.isArray(records)) {
+      return { ok: false, error: { code: 'not-cloudtrail', message: 'not a CloudTrail log: "Records" is not a list' } };
+    }
+    const stats: ObjectStats = { bytes: text.length, records: records.length, events: 0, notObjects: 0, badTimes: 0 };
+    const candidates: Candidate[] = [];
+    for (const record of records) {
+      if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+        stats.notObjects++;
+        continue;
+      }
+      const event = record as CloudTrailEvent;
+      const t = eventTimeOf(event);
+      if (t === undefined) {
+        stats.badTimes++;
+        continue;
+      }
+      if (!this.inScope(event, t)) continue;
+      stats.events++;
+      let matched: string[] | undefined;
+      for (const p of this.predicates) {
+        if (p.match(event)) (matched ??= []).push(p.key);
+      }
+      if (matched) candidates.push({ rules: matched, event: this.view(event, t, matched), source });
+    }
+    return { ok: true, candidates, stats };
+  }
+
+  private inScope(event: CloudTrailEvent, t: number): boolean {
+    if (t < this.filter.sinceMs || t >= this.filter.untilMs) return false;
+    if (this.accounts.size > 0 && !this.accounts.has(stringOr(event.recipientAccountId) ?? '')) return false;
+    if (this.regions.size > 0 && !this.regions.has(stringOr(event.awsRegion) ?? '')) return false;
+    return true;
+  }
+
+  private view(event: CloudTrailEvent, t: number, rules: string[]): EventView {
+    const fields: Record<string, unknown> = {};
+    for (const key of rules) {
+      for (const p of this.fieldsOf.get(key) ?? []) {
+        if (Object.hasOwn(fields, p)) continue;
+        const values = fieldValues(event, p);
+        fields[p] = values.length === 0 ? null : values.length === 1 ? values[0] : values;
+      }
+    }
+    return {
+      eventID: stringOr(event.eventID),
+      time: formatTime(t),
+      t,
+      eventName: stringOr(event.eventName),
+      eventSource: stringOr(event.eventSource),
+      account: stringOr(event.recipientAccountId),
+      region: stringOr(event.awsRegion),
+      sourceIPAddress: stringOr(event.sourceIPAddress),
+      actor: actorOf(event.userIdentity),
+      fields,
+    };
+  }
+}
+
+/** gunzip when the bytes start with the gzip magic number, whatever the name says. */
+function decode(bytes: Uint8Array): string {
+  let plain: Buffer;
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      plain = gunzipSync(bytes, { maxOutputLength: MAX_OBJECT_BYTES });
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'ERR_BUFFER_TOO_LARGE') {
+        throw { code: 'too-large', message: `over ${MAX_OBJECT_BYTES / 1048576} MiB uncompressed` } satisfies ObjectError;
+      }
+      const why = e.code === 'Z_BUF_ERROR' ? 'truncated gzip (unexpected end of data)' : `corrupt gzip (${e.message})`;
+      throw { code: 'bad-gzip', message: why } satisfies ObjectError;
+    }
+  } else {
+    if (bytes.length > MAX_OBJECT_BYTES) {
+      throw { code: 'too-large', message: `over ${MAX_OBJECT_BYTES / 1048576} MiB` } satisfies ObjectError;
+    }
+    plain = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  let text = plain.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return text;
+}
+
+/** `eventTime` as epoch ms, or undefined when missing or not an ISO 8601 time. */
+export function eventTimeOf(event: CloudTrailEvent): number | undefined {
+  const raw = event.eventTime;
+  if (typeof raw !== 'string' || !ISO_TIME.test(raw)) return undefined;
+  const t = Date.parse(raw);
+  return Number.isFinite(t) ? t : undefined;
+}
+
+/** CloudTrail's own format: seconds, `Z`; milliseconds only when the event had them. */
+export function formatTime(t: number): string {
+  const iso = new Date(t).toISOString();
+  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+function stringOr(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function actorOf(identity: unknown): string | null {
+  if (typeof identity !== 'object' || identity === null) return null;
+  const id = identity as Record<string, unknown>;
+  return stringOr(id.userName) ?? stringOr(id.arn) ?? stringOr(id.principalId) ?? stringOr(id.invokedBy) ?? stringOr(id.type);
+}

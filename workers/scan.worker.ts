@@ -1,0 +1,88 @@
+// A scan worker: takes one object reference at a time, opens it, scans it and
+// posts back the candidates. Never writes to stdout or stderr.
+
+import { existsSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ObjectError } from '../src/errors.js';
+import { isToWorker, type FromWorker, type ToWorker, type WorkerSetup } from '../src/pool/protocol.js';
+import { referenceOf, type ObjectRef } from '../src/sources/source.js';
+import { MAX_OBJECT_BYTES, Scanner } from './scan.js';
+
+if (!parentPort) throw new Error('scan.worker must run in a worker thread');
+const port = parentPort;
+const setup = workerData as WorkerSetup;
+const scanner = new Scanner(setup.rules, setup.filter);
+
+port.on('message', (message: unknown) => {
+  if (!isToWorker(message)) {
+    throw new Error(`scan worker: unknown message ${JSON.stringify(message)?.slice(0, 200)}`);
+  }
+  void handle(message);
+});
+
+async function handle(message: ToWorker): Promise<void> {
+  const reply = await scanRef(message.job, message.ref);
+  port.postMessage(reply);
+}
+
+async function scanRef(job: number, ref: ObjectRef): Promise<FromWorker> {
+  injectFault(ref);
+  let bytes: Uint8Array;
+  try {
+    bytes = await open(ref);
+  } catch (err) {
+    return { type: 'failed', job, error: openError(err) };
+  }
+  const result = scanner.scan(bytes, referenceOf(ref));
+  return result.ok
+    ? { type: 'scanned', job, candidates: result.candidates, stats: result.stats }
+    : { type: 'failed', job, error: result.error };
+}
+
+async function open(ref: ObjectRef): Promise<Uint8Array> {
+  if (ref.kind === 'file') {
+    if (ref.size > MAX_OBJECT_BYTES) {
+      throw { code: 'too-large', message: `over ${MAX_OBJECT_BYTES / 1048576} MiB` } satisfies ObjectError;
+    }
+    return readFile(ref.path);
+  }
+  throw { code: 'unreadable', message: 'S3 objects are not supported yet' } satisfies ObjectError;
+}
+
+function openError(err: unknown): ObjectError {
+  if (typeof err === 'object' && err !== null && 'code' in err && 'message' in err && !(err instanceof Error)) {
+    return err as ObjectError;
+  }
+  const code = (err as NodeJS.ErrnoException).code;
+  const why =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : code === 'ENOENT'
+        ? 'no longer exists'
+        : code === 'EISDIR'
+          ? 'is a folder'
+          : (err as Error).message;
+  return { code: 'unreadable', message: `cannot read: ${why}` };
+}
+
+/**
+ * Fault injection for the tests of crash recovery: `HUNT_FAULT=crash:<text>`
+ * kills this worker on every object whose reference contains <text>;
+ * `crash-once:<text>` only the first time (a marker file beside the object
+ * remembers it). Unset in normal use.
+ */
+function injectFault(ref: ObjectRef): void {
+  const fault = process.env.HUNT_FAULT;
+  if (!fault || ref.kind !== 'file') return;
+  const [mode, text] = [fault.slice(0, fault.indexOf(':')), fault.slice(fault.indexOf(':') + 1)];
+  if (!text || !ref.path.includes(text)) return;
+  if (mode === 'crash-once') {
+    const marker = `${ref.path}.crashed`;
+    if (existsSync(marker)) return;
+    writeFileSync(marker, '');
+  } else if (mode !== 'crash') {
+    return;
+  }
+  throw new Error(`injected fault on ${ref.path}`);
+}
