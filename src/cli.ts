@@ -159,6 +159,8 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 
 main(hideBin(process.argv)).then(
   (code) => {
+    // After Ctrl-C a worker may still sit in a blocking read: leave now rather than wait for it.
+    if (code === EXIT.interrupted) process.exit(code);
     process.exitCode = code;
   },
   (err: unknown) => {

@@ -2,7 +2,8 @@
 // posts back the candidates. Never writes to stdout or stderr.
 
 import { existsSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ObjectError } from '../src/errors.js';
 import { isToWorker, type FromWorker, type ToWorker, type WorkerSetup } from '../src/pool/protocol.js';
@@ -42,10 +43,18 @@ async function scanRef(job: number, ref: ObjectRef): Promise<FromWorker> {
 
 async function open(ref: ObjectRef): Promise<Uint8Array> {
   if (ref.kind === 'file') {
-    if (ref.size > MAX_OBJECT_BYTES) {
-      throw { code: 'too-large', message: `over ${MAX_OBJECT_BYTES / 1048576} MiB` } satisfies ObjectError;
+    // O_NONBLOCK: a FIFO or device swapped in for a log must not block the worker forever.
+    const handle = await openFile(ref.path, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw { code: 'unreadable', message: 'not a regular file' } satisfies ObjectError;
+      if (info.size > MAX_OBJECT_BYTES) {
+        throw { code: 'too-large', message: `over ${MAX_OBJECT_BYTES / 1048576} MiB` } satisfies ObjectError;
+      }
+      return await handle.readFile();
+    } finally {
+      await handle.close();
     }
-    return readFile(ref.path);
   }
   throw { code: 'unreadable', message: 'S3 objects are not supported yet' } satisfies ObjectError;
 }
@@ -70,7 +79,8 @@ function openError(err: unknown): ObjectError {
  * Fault injection for the tests of crash recovery: `HUNT_FAULT=crash:<text>`
  * kills this worker on every object whose reference contains <text>;
  * `crash-once:<text>` only the first time (a marker file beside the object
- * remembers it). Unset in normal use.
+ * remembers it); `hang:<text>` spins forever on it (a scan that never ends).
+ * Unset in normal use.
  */
 function injectFault(ref: ObjectRef): void {
   const fault = process.env.HUNT_FAULT;
@@ -81,6 +91,8 @@ function injectFault(ref: ObjectRef): void {
     const marker = `${ref.path}.crashed`;
     if (existsSync(marker)) return;
     writeFileSync(marker, '');
+  } else if (mode === 'hang') {
+    for (;;);
   } else if (mode !== 'crash') {
     return;
   }

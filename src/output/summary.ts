@@ -10,7 +10,8 @@ const SKIP_WORDS: Record<SkipReason, string> = {
   digest: 'CloudTrail digest',
   insight: 'CloudTrail Insights',
   aggregated: 'CloudTrail aggregated',
-  'not-a-log': 'not .json/.json.gz',
+  'other-service': 'other AWS service logs',
+  'not-a-log': 'not a .json/.json.gz log',
   'out-of-scope': 'outside --since/--until/--account/--region',
 };
 

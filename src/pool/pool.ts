@@ -78,14 +78,17 @@ export class ScanPool {
     this.stopped = true;
     const exits = this.slots.splice(0).map((s) => s.worker.terminate());
     this.settle?.resolve();
-    await Promise.allSettled(exits);
-    await this.iterator?.return?.();
+    // A worker blocked in a read that never returns (a FIFO, a hung mount)
+    // cannot finish terminating: give up waiting after a moment.
+    const patience = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
+    await Promise.race([Promise.allSettled(exits), patience]);
+    await Promise.race([this.iterator?.return?.(), patience]);
   }
 
   private fail(err: Error): void {
     const settle = this.settle;
-    void this.stop().then(() => settle?.reject(err));
     this.settle = undefined;
+    void this.stop().then(() => settle?.reject(err));
   }
 
   private spawn(): Slot {

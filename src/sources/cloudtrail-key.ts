@@ -81,6 +81,27 @@ export function placeOf(segments: readonly string[], isFile: boolean): KeyPlace 
   return place;
 }
 
+const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+
+/**
+ * Is this folder another AWS service's logs in the same bucket, such as
+ * `AWSLogs/<account>/elasticloadbalancing/` or `AWSLogs/<account>/vpcflowlogs/`?
+ * Those are never CloudTrail and are skipped unopened.
+ */
+export function isOtherServiceFolder(segments: readonly string[]): boolean {
+  const n = segments.length;
+  if (n < 3 || !ACCOUNT.test(segments[n - 2]!)) return false;
+  const service = segments[n - 1]!;
+  if (service === 'CloudTrail' || NON_LOG_SERVICES.has(service)) return false;
+  const above = segments[n - 3]!;
+  return above === 'AWSLogs' || (ORG_ID.test(above) && n >= 4 && segments[n - 4] === 'AWSLogs');
+}
+
+/** Manifests (S3 Inventory, exports) are JSON but never logs. */
+export function isManifestName(name: string): boolean {
+  return /manifest[^/]*\.json$/i.test(name);
+}
+
 export function isNonLogService(place: KeyPlace): boolean {
   return place.service !== 'CloudTrail';
 }

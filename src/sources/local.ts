@@ -5,7 +5,15 @@
 import { opendir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { isLogFileName, isNonLogService, mayHoldEvents, placeOf, type Scope } from './cloudtrail-key.js';
+import {
+  isLogFileName,
+  isManifestName,
+  isNonLogService,
+  isOtherServiceFolder,
+  mayHoldEvents,
+  placeOf,
+  type Scope,
+} from './cloudtrail-key.js';
 import type { Listed, SkipReason, Source } from './source.js';
 
 const CREDENTIAL_REPORT = /credential[-_]?report.*\.csv$/i;
@@ -21,13 +29,17 @@ export class LocalSource implements Source {
 
   /** Checks that the path exists and can be read, so a typo is a usage error before any work starts. */
   static async open(reference: string): Promise<LocalSource> {
+    let info;
     try {
-      await stat(reference);
+      info = await stat(reference);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw new UsageError(`--source ${reference}: no such file or folder; check the path`);
       if (code === 'EACCES') throw new UsageError(`--source ${reference}: permission denied; check its permissions`);
       throw new UsageError(`--source ${reference}: ${(err as Error).message}`);
+    }
+    if (!info.isFile() && !info.isDirectory()) {
+      throw new UsageError(`--source ${reference}: not a regular file or folder`);
     }
     return new LocalSource(reference);
   }
@@ -36,6 +48,8 @@ export class LocalSource implements Source {
     const info = await stat(this.reference);
     if (info.isDirectory()) {
       yield* this.walk(this.reference, scope, true);
+    } else if (!info.isFile()) {
+      throw new UsageError(`--source ${this.reference}: not a regular file or folder`);
     } else {
       // A file named on the command line is always scanned: the user asked for it.
       yield* this.file(this.reference, info.size, scope, true);
@@ -59,8 +73,11 @@ export class LocalSource implements Source {
     for (const entry of names) {
       const full = path.join(dir, entry.name);
       if (entry.isDir) {
-        const place = placeOf(segmentsOf(full), false);
-        if (place && isNonLogService(place)) {
+        const segments = segmentsOf(full);
+        const place = placeOf(segments, false);
+        if (isOtherServiceFolder(segments)) {
+          yield { type: 'skipped', reference: full + path.sep, reason: 'other-service', folder: true };
+        } else if (place && isNonLogService(place)) {
           yield { type: 'skipped', reference: full + path.sep, reason: SKIP_BY_SERVICE[place.service]!, folder: true };
         } else if (place && !mayHoldEvents(place, scope)) {
           yield { type: 'skipped', reference: full + path.sep, reason: 'out-of-scope', folder: true };
@@ -93,7 +110,7 @@ export class LocalSource implements Source {
         yield { type: 'skipped', reference: file, reason: SKIP_BY_SERVICE[place.service]!, folder: false };
         return;
       }
-      if (!isLogFileName(name)) {
+      if (!isLogFileName(name) || isManifestName(name)) {
         yield { type: 'skipped', reference: file, reason: 'not-a-log', folder: false };
         return;
       }

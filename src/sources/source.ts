@@ -9,7 +9,7 @@ export type ObjectRef =
   | { kind: 's3'; bucket: string; key: string; size: number };
 
 /** Why a listed key was not scanned. */
-export type SkipReason = 'digest' | 'insight' | 'aggregated' | 'not-a-log' | 'out-of-scope';
+export type SkipReason = 'digest' | 'insight' | 'aggregated' | 'other-service' | 'not-a-log' | 'out-of-scope';
 
 export type Listed =
   | { type: 'object'; ref: ObjectRef }
