@@ -59,6 +59,9 @@ export async function hunt(opts: HuntOptions, rules: Rule[], sources: Source[], 
   const tally = new Tally();
   const merge = new Merge(rules);
   const posture = rules.find((r): r is PostureRule => r.kind === 'posture');
+  if (opts.credentialReport && !posture) {
+    throw new UsageError('--credential-report needs the posture rule aws-iam-user-mfa, which --rules/--rule left out');
+  }
   const reports: string[] = opts.credentialReport ? [opts.credentialReport] : [];
   const scope: Scope = {
     sinceMs: opts.sinceMs,
@@ -103,16 +106,13 @@ export async function hunt(opts: HuntOptions, rules: Rule[], sources: Source[], 
       await pool.stop();
     }
   } else if (sources.length > 0) {
-    // Only posture rules: the sources may still carry credential reports.
     // Only posture rules: no object is scanned, but the sources may carry credential reports.
     for await (const ref of listObjects(sources, scope, tally, reports, io)) void ref;
   }
 
   let hits = merge.hits();
-  if (reports.length > 0) {
-    if (!posture) {
-      throw new UsageError('--credential-report needs the posture rule aws-iam-user-mfa, which --rules/--rule left out');
-    }
+  // Reports found among the sources are read only when the posture rule runs.
+  if (reports.length > 0 && posture) {
     const postureHits: Hit[] = [];
     for (const file of reports) {
       let text: string;
