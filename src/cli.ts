@@ -24,6 +24,10 @@ const EXAMPLES: [string, string][] = [
 const EPILOGUE = `Exit codes: 0 done, 1 hits found (only with --fail-on-hits), 2 usage or rule error, 3 done but some objects failed.
 Hits go to stdout (a table on a terminal, NDJSON otherwise); progress, warnings and the summary go to stderr.`;
 
+// hunt supports node 20 with a pinned SDK; the SDK's notice about its own future
+// node support is noise on a responder's terminal.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 function report(line: string): void {
   process.stderr.write(`hunt: ${forTerminal(line)}\n`);
 }
@@ -102,6 +106,7 @@ function parseArgs(argv: string[]): RawOptions {
     .option('region', { type: 'string', array: true, describe: 'Only this region (repeatable)' })
     .option('format', { type: 'string', choices: ['table', 'ndjson'], describe: 'Output format [default: table on a terminal, else ndjson]' })
     .option('workers', { type: 'number', describe: 'Scan threads [default: the number of cores]' })
+    .option('max-requests', { type: 'number', describe: 'S3 GetObject requests in flight at most [default: 16]' })
     .option('profile', { type: 'string', describe: 'AWS profile for S3 and IAM' })
     .option('endpoint-url', { type: 'string', describe: 'S3-compatible endpoint (path-style addressing)' })
     .option('credential-report', { type: 'string', describe: 'IAM credential report CSV, or "aws" to fetch it' })
@@ -135,6 +140,7 @@ function parseArgs(argv: string[]): RawOptions {
     region: parsed.region as string[] | undefined,
     format: parsed.format as string | undefined,
     workers: parsed.workers as number | undefined,
+    maxRequests: parsed.maxRequests as number | undefined,
     profile: parsed.profile as string | undefined,
     endpointUrl: parsed.endpointUrl as string | undefined,
     credentialReport: parsed.credentialReport as string | undefined,

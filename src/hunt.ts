@@ -16,6 +16,9 @@ import { bundledRulesDir, loadRules, selectRules } from './rules/load.js';
 import type { PostureRule, Rule } from './rules/types.js';
 import type { Scope } from './sources/cloudtrail-key.js';
 import { LocalSource } from './sources/local.js';
+import { S3Source } from './sources/s3.js';
+import type { S3Settings } from './sources/s3-client.js';
+import { fetchCredentialReport } from './posture/iam-report.js';
 import { referenceOf, type ObjectRef, type Source } from './sources/source.js';
 
 export interface HuntIO {
@@ -44,15 +47,21 @@ export async function prepareRules(opts: HuntOptions, io: HuntIO): Promise<Rule[
   return rules;
 }
 
+export function s3Settings(opts: HuntOptions): S3Settings {
+  return { endpointUrl: opts.endpointUrl, profile: opts.profile };
+}
+
+/** Opens every source first, so a typo or a missing permission stops the hunt before any work. */
 export async function openSources(opts: HuntOptions): Promise<Source[]> {
-  const sources: Source[] = [];
-  for (const s of opts.sources) {
-    if (s.startsWith('s3://')) {
-      throw new UsageError(`--source ${s}: S3 sources are not supported yet; copy the objects locally (aws s3 sync) and hunt the folder`);
-    }
-    sources.push(await LocalSource.open(s));
-  }
-  return sources;
+  return Promise.all(
+    opts.sources.map((s) => (s.startsWith('s3://') ? S3Source.open(s, s3Settings(opts)) : LocalSource.open(s))),
+  );
+}
+
+/** Objects S3 workers hold at once; local reads need only one object of read-ahead. */
+function poolDepth(opts: HuntOptions, sources: Source[]): number {
+  if (!sources.some((s) => s instanceof S3Source)) return 2;
+  return Math.max(1, Math.ceil(opts.maxRequests / opts.workers));
 }
 
 export async function hunt(opts: HuntOptions, rules: Rule[], sources: Source[], io: HuntIO): Promise<HuntResult> {
@@ -63,6 +72,7 @@ export async function hunt(opts: HuntOptions, rules: Rule[], sources: Source[], 
     throw new UsageError('--credential-report needs the posture rule aws-iam-user-mfa, which --rules/--rule left out');
   }
   const reports: string[] = opts.credentialReport ? [opts.credentialReport] : [];
+  tally.s3 = sources.some((s) => s instanceof S3Source);
   const scope: Scope = {
     sinceMs: opts.sinceMs,
     untilMs: opts.untilMs,
@@ -75,7 +85,7 @@ export async function hunt(opts: HuntOptions, rules: Rule[], sources: Source[], 
 
   if (sources.length > 0 && eventRules) {
     const progress = opts.progress && io.progressStream ? new Progress(io.progressStream, tally) : undefined;
-    const pool = new ScanPool({ workers: opts.workers }, { rules, filter }, {
+    const pool = new ScanPool({ workers: opts.workers, depth: poolDepth(opts, sources) }, { rules, filter, s3: s3Settings(opts) }, {
       scanned(ref, candidates, stats) {
         tally.addScanned(stats);
         for (const c of candidates) merge.add(c);
@@ -91,6 +101,9 @@ export async function hunt(opts: HuntOptions, rules: Rule[], sources: Source[], 
         tally.addFailed(error.code);
         io.report(`error: ${referenceOf(ref)}: ${error.message}`);
       },
+      requested(getRequests) {
+        tally.getRequests += getRequests;
+      },
     });
     const onAbort = () => {
       interrupted = true;
@@ -104,6 +117,7 @@ export async function hunt(opts: HuntOptions, rules: Rule[], sources: Source[], 
       progress?.stop();
       io.signal?.removeEventListener('abort', onAbort);
       await pool.stop();
+      for (const s of sources) if (s instanceof S3Source) tally.listRequests += s.listRequests;
     }
   } else if (sources.length > 0) {
     // Only posture rules: no object is scanned, but the sources may carry credential reports.
@@ -116,10 +130,14 @@ export async function hunt(opts: HuntOptions, rules: Rule[], sources: Source[], 
     const postureHits: Hit[] = [];
     for (const file of reports) {
       let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (err) {
-        throw new UsageError(`--credential-report ${file}: cannot read it (${(err as Error).message})`);
+      if (file === 'aws' && file === opts.credentialReport) {
+        text = await fetchCredentialReport(s3Settings(opts));
+      } else {
+        try {
+          text = await readFile(file, 'utf8');
+        } catch (err) {
+          throw new UsageError(`--credential-report ${file}: cannot read it (${(err as Error).message})`);
+        }
       }
       postureHits.push(...credentialReportHits(text, posture, file));
       tally.credentialReports++;

@@ -16,6 +16,8 @@ export interface HuntOptions {
   regions: string[];
   format: 'table' | 'ndjson';
   workers: number;
+  /** S3 GetObject requests in flight at most, over all workers. */
+  maxRequests: number;
   profile?: string;
   endpointUrl?: string;
   credentialReport?: string;
@@ -65,6 +67,7 @@ export interface RawOptions {
   region?: string[];
   format?: string;
   workers?: number;
+  maxRequests?: number;
   profile?: string;
   endpointUrl?: string;
   credentialReport?: string;
@@ -94,6 +97,16 @@ export function resolveOptions(raw: RawOptions, env: { stdoutIsTTY: boolean; std
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
     throw new UsageError(`--workers ${raw.workers}: give a whole number from 1 to 256 (default: ${cores}, the cores)`);
   }
+  const maxRequests = raw.maxRequests ?? 16;
+  if (!Number.isInteger(maxRequests) || maxRequests < 1 || maxRequests > 1024) {
+    throw new UsageError(`--max-requests ${raw.maxRequests}: give a whole number from 1 to 1024 (default: 16)`);
+  }
+  for (const s of sources) {
+    if (s.startsWith('s3:') && !s.startsWith('s3://')) throw new UsageError(`--source ${s}: an S3 source is written s3://bucket[/prefix]`);
+  }
+  if (raw.endpointUrl !== undefined && !/^https?:\/\/[^/]/.test(raw.endpointUrl)) {
+    throw new UsageError(`--endpoint-url ${raw.endpointUrl}: give a URL such as http://127.0.0.1:9000`);
+  }
   const format = raw.format ?? (env.stdoutIsTTY ? 'table' : 'ndjson');
   if (format !== 'table' && format !== 'ndjson') {
     throw new UsageError(`--format ${format}: choose table or ndjson`);
@@ -108,6 +121,7 @@ export function resolveOptions(raw: RawOptions, env: { stdoutIsTTY: boolean; std
     regions: raw.region ?? [],
     format,
     workers,
+    maxRequests,
     profile: raw.profile,
     endpointUrl: raw.endpointUrl,
     credentialReport: raw.credentialReport,

@@ -8,12 +8,16 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ObjectError } from '../src/errors.js';
 import { isToWorker, type FromWorker, type ToWorker, type WorkerSetup } from '../src/pool/protocol.js';
 import { referenceOf, type ObjectRef } from '../src/sources/source.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { makeS3Client } from '../src/sources/s3-client.js';
+import { openS3Object } from './open-s3.js';
 import { MAX_OBJECT_BYTES, Scanner } from './scan.js';
 
 if (!parentPort) throw new Error('scan.worker must run in a worker thread');
 const port = parentPort;
 const setup = workerData as WorkerSetup;
 const scanner = new Scanner(setup.rules, setup.filter);
+let s3: S3Client | undefined;
 
 port.on('message', (message: unknown) => {
   if (!isToWorker(message)) {
@@ -29,39 +33,44 @@ async function handle(message: ToWorker): Promise<void> {
 
 async function scanRef(job: number, ref: ObjectRef): Promise<FromWorker> {
   injectFault(ref);
-  let bytes: Uint8Array;
+  let opened: { bytes: Uint8Array; getRequests: number };
   try {
-    bytes = await open(ref);
+    opened = await open(ref);
   } catch (err) {
-    return { type: 'failed', job, error: openError(err) };
+    const getRequests = ref.kind === 's3' ? ((err as { attempts?: number }).attempts ?? 1) : 0;
+    return { type: 'failed', job, error: openError(err), getRequests };
   }
+  const { bytes, getRequests } = opened;
   const result = scanner.scan(bytes, referenceOf(ref));
   return result.ok
-    ? { type: 'scanned', job, candidates: result.candidates, stats: result.stats }
-    : { type: 'failed', job, error: result.error };
+    ? { type: 'scanned', job, candidates: result.candidates, stats: result.stats, getRequests }
+    : { type: 'failed', job, error: result.error, getRequests };
 }
 
-async function open(ref: ObjectRef): Promise<Uint8Array> {
-  if (ref.kind === 'file') {
-    // O_NONBLOCK: a FIFO or device swapped in for a log must not block the worker forever.
-    const handle = await openFile(ref.path, constants.O_RDONLY | constants.O_NONBLOCK);
-    try {
-      const info = await handle.stat();
-      if (!info.isFile()) throw { code: 'unreadable', message: 'not a regular file' } satisfies ObjectError;
-      if (info.size > MAX_OBJECT_BYTES) {
-        throw { code: 'too-large', message: `over ${MAX_OBJECT_BYTES / 1048576} MiB` } satisfies ObjectError;
-      }
-      return await handle.readFile();
-    } finally {
-      await handle.close();
-    }
+async function open(ref: ObjectRef): Promise<{ bytes: Uint8Array; getRequests: number }> {
+  if (ref.kind === 's3') {
+    s3 ??= makeS3Client(setup.s3);
+    const { bytes, attempts } = await openS3Object(s3, ref);
+    return { bytes, getRequests: attempts };
   }
-  throw { code: 'unreadable', message: 'S3 objects are not supported yet' } satisfies ObjectError;
+  // O_NONBLOCK: a FIFO or device swapped in for a log must not block the worker forever.
+  const handle = await openFile(ref.path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw { code: 'unreadable', message: 'not a regular file' } satisfies ObjectError;
+    if (info.size > MAX_OBJECT_BYTES) {
+      throw { code: 'too-large', message: `over ${MAX_OBJECT_BYTES / 1048576} MiB` } satisfies ObjectError;
+    }
+    return { bytes: await handle.readFile(), getRequests: 0 };
+  } finally {
+    await handle.close();
+  }
 }
 
 function openError(err: unknown): ObjectError {
   if (typeof err === 'object' && err !== null && 'code' in err && 'message' in err && !(err instanceof Error)) {
-    return err as ObjectError;
+    const { code, message } = err as ObjectError;
+    return { code, message };
   }
   const code = (err as NodeJS.ErrnoException).code;
   const why =

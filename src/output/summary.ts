@@ -35,6 +35,10 @@ export class Tally {
   readonly skippedFolders = new Map<SkipReason, number>();
   readonly failed = new Map<ObjectErrorCode | 'unlistable', number>();
   credentialReports = 0;
+  /** S3 requests, shown when an S3 source was hunted. */
+  listRequests = 0;
+  getRequests = 0;
+  s3 = false;
   /** Objects listed so far (for progress). */
   listed = 0;
   listingDone = false;
@@ -101,6 +105,7 @@ export function summary(tally: Tally, hits: readonly Hit[], elapsedMs: number, i
     if (tally.badTimes) parts.push(`${tally.badTimes.toLocaleString('en-US')} without a valid eventTime`);
     lines.push(`dropped ${plural(dropped, 'record')}: ${parts.join(', ')}`);
   }
+  if (tally.s3) lines.push(`S3 requests: ${plural(tally.listRequests, 'LIST')}, ${plural(tally.getRequests, 'GET')}`);
   if (tally.credentialReports > 0) lines.push(`read ${plural(tally.credentialReports, 'credential report')}`);
   const perRule = new Map<string, number>();
   for (const h of hits) perRule.set(h.rule, (perRule.get(h.rule) ?? 0) + 1);

@@ -14,6 +14,8 @@ import { isFromWorker, type FromWorker, type ObjectStats, type ToWorker, type Wo
 export interface PoolSink {
   scanned(ref: ObjectRef, candidates: Candidate[], stats: ObjectStats): void;
   failed(ref: ObjectRef, error: ObjectError): void;
+  /** S3 GetObject requests a worker sent for one object (retries included). */
+  requested?(getRequests: number): void;
 }
 
 export interface PoolOptions {
@@ -179,6 +181,7 @@ export class ScanPool {
   }
 
   private finish(ref: ObjectRef, message: FromWorker): void {
+    if (message.getRequests > 0) this.sink.requested?.(message.getRequests);
     if (message.type === 'scanned') this.sink.scanned(ref, message.candidates, message.stats);
     else this.sink.failed(ref, message.error);
   }

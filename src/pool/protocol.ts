@@ -4,12 +4,15 @@
 import type { ObjectError } from '../errors.js';
 import type { Candidate } from '../model.js';
 import type { Rule } from '../rules/types.js';
+import type { S3Settings } from '../sources/s3-client.js';
 import type { ObjectRef } from '../sources/source.js';
 
 /** What every worker is started with (`workerData`). */
 export interface WorkerSetup {
   rules: Rule[];
   filter: EventFilter;
+  /** How workers reach S3 (each worker makes its own client). */
+  s3: S3Settings;
 }
 
 /** Which events count at all: `--since/--until`, `--account`, `--region`. */
@@ -39,8 +42,8 @@ export interface ObjectStats {
 
 /** Worker → main. */
 export type FromWorker =
-  | { type: 'scanned'; job: number; candidates: Candidate[]; stats: ObjectStats }
-  | { type: 'failed'; job: number; error: ObjectError };
+  | { type: 'scanned'; job: number; candidates: Candidate[]; stats: ObjectStats; getRequests: number }
+  | { type: 'failed'; job: number; error: ObjectError; getRequests: number };
 
 export function isFromWorker(message: unknown): message is FromWorker {
   if (typeof message !== 'object' || message === null) return false;
