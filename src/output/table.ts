@@ -11,6 +11,8 @@ export function table(hits: readonly Hit[], color: boolean): string {
     head: HEAD,
     style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] },
     wordWrap: true,
+    // One line per hit, no rules between rows: denser, and greps cleanly.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
   for (const h of hits) {
     t.push(
