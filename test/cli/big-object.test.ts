@@ -1,0 +1,65 @@
+// A 100 MB object with hundreds of thousands of records: the hunt finds its
+// hits and memory stays flat (two such objects cost no more than one, since a
+// worker holds one object at a time and the main thread only candidates).
+
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BIN, lines } from '../helpers/cli.js';
+import { deactivate, event } from '../helpers/events.js';
+
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
+
+let dir: string;
+const RECORDS = 120_000;
+
+/** Runs the hunt and samples its peak RSS (VmHWM) from /proc while it runs. */
+function huntWithPeak(args: string[]): Promise<{ code: number | null; stdout: string; peakMb: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    let peakKb = 0;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const timer = setInterval(() => {
+      readFile(`/proc/${child.pid}/status`, 'utf8').then(
+        (s) => (peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? 0))),
+        () => {},
+      );
+    }, 20);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(timer);
+      resolve({ code, stdout, peakMb: peakKb / 1024 });
+    });
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'hunt-big-'));
+  // One realistic-sized record repeated, with a few hits spread through it.
+  const filler = JSON.stringify(event({ eventName: 'GetObject', eventSource: 's3.amazonaws.com', requestParameters: { bucketName: 'b', key: 'k'.repeat(600) } }));
+  const parts: string[] = [];
+  for (let i = 0; i < RECORDS; i++) {
+    parts.push(i % 40_000 === 0 ? JSON.stringify(deactivate({ eventID: `hit-${i}` })) : filler.replace('"eventID":"', `"eventID":"${i}-`));
+  }
+  const body = gzipSync(`{"Records":[${parts.join(',')}]}`, { level: 1 });
+  await writeFile(path.join(dir, 'big-1.json.gz'), body);
+  await writeFile(path.join(dir, 'big-2.json.gz'), body);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('a 100 MB object', () => {
+  it('is hunted whole, with flat memory', async () => {
+    const one = await huntWithPeak(['--source', path.join(dir, 'big-1.json.gz'), '--format', 'ndjson', '--workers', '1']);
+    expect(one.code).toBe(0);
+    expect(lines(one.stdout).map((h) => (h.eventIDs as string[])[0])).toEqual(['hit-0', 'hit-40000', 'hit-80000']);
+    const two = await huntWithPeak(['--source', dir, '--format', 'ndjson', '--workers', '1']);
+    expect(two.code).toBe(0);
+    expect(lines(two.stdout)).toHaveLength(3); // the same events in both files count once
+    expect(one.peakMb).toBeGreaterThan(0);
+    expect(two.peakMb).toBeLessThan(one.peakMb * 1.25);
+  });
+});
