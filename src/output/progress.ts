@@ -12,6 +12,7 @@ export class Progress {
   ) {}
 
   start(): void {
+    this.draw();
     this.timer = setInterval(() => this.draw(), 200);
     this.timer.unref();
   }
