@@ -85,7 +85,7 @@ export function summary(tally: Tally, hits: readonly Hit[], elapsedMs: number, i
   const mb = (tally.bytes / 1e6).toFixed(1);
   lines.push(
     `${interrupted ? 'interrupted: partial results; ' : ''}scanned ${plural(tally.scanned, 'object')} ` +
-      `(${mb} MB, ${plural(tally.events, 'event')} in scope of ${plural(tally.records, 'record')}) in ${(elapsedMs / 1000).toFixed(1)} s`,
+      `(${mb} MB, ${plural(tally.records, 'record')}, ${tally.events.toLocaleString('en-US')} examined) in ${(elapsedMs / 1000).toFixed(1)} s`,
   );
   const files = [...tally.skippedFiles.values()].reduce((a, b) => a + b, 0);
   const folders = [...tally.skippedFolders.values()].reduce((a, b) => a + b, 0);

@@ -1,0 +1,193 @@
+// Needles: literal strings an event's JSON text must contain (ignoring ASCII
+// case) for the event to match any loaded per-event rule. The workers search
+// each decompressed object for them and parse only the records that hold one
+// (workers/prefilter.ts), which is most of the speed of a hunt.
+//
+// Soundness is everything here: a needle set that is too small drops hits.
+// The reasoning, from the Sigma detection block:
+// * a selection map is an AND of field conditions: any one conjunct's needles
+//   suffice, so we pick the most selective (an `eventName` value first, since
+//   a service name such as `iam.amazonaws.com` covers every call to the
+//   service; else the one whose shortest needle is longest);
+// * a list of values, a list of maps, `or` and `1 of` are ORs: the union of
+//   the operands' needles, or none at all when one operand has none;
+// * `and` and `all of` take the best operand, like a map;
+// * `not`, `re`, `cidr`, `exists`, `fieldref` and `null` give no needle;
+// * a value gives its longest run of plain printable ASCII free of wildcards
+//   and of the characters JSON must escape (`"`, `\`, control characters);
+//   a run shorter than MIN_NEEDLE, or one that a number's text could hold
+//   (`1e3` is the number 1000; `1e999` is Infinity), gives no needle.
+// Needles are lowercase ASCII; the search ignores ASCII case, which is safe for
+// `cased` too. What JSON escapes could hide (`\u0043onsoleLogin`, `\/`) and
+// the two non-ASCII letters whose lowercase is ASCII (İ → i̇, K → k) are the
+// search's business: see workers/prefilter.ts.
+
+import { parseCondition, type ConditionNode } from './condition.js';
+import { parseSigmaString } from './compile.js';
+import type { Rule } from './types.js';
+
+/** Shorter literals are too common to be worth searching for. */
+export const MIN_NEEDLE = 4;
+
+/** A set of lowercase needles (an OR), or null: no usable literal. */
+type Needles = string[] | null;
+
+const RE_NUMBER_TEXT = /^[0-9.e+-]*$/;
+
+/**
+ * The needles of every per-event rule (detections and stateful rules), deduplicated
+ * and minimal (a needle that contains another is dropped), or null when some
+ * per-event rule has none: then every record must be parsed. An empty list means
+ * no rule runs per event, so no record needs parsing.
+ */
+export function needlesOf(rules: Rule[]): string[] | null {
+  const all: string[] = [];
+  for (const rule of rules) {
+    if (rule.kind !== 'detection' && rule.kind !== 'stateful') continue;
+    const n = detectionNeedles(rule.detection);
+    if (n === null) return null;
+    all.push(...n);
+  }
+  return minimal(all);
+}
+
+/** The needles of one Sigma `detection:` block (a list of conditions is their OR). */
+export function detectionNeedles(detection: Record<string, unknown>): string[] | null {
+  const selections = new Map<string, Needles>();
+  for (const name of Object.keys(detection)) {
+    if (name !== 'condition') selections.set(name, selectionNeedles(detection[name]));
+  }
+  const raw = detection.condition;
+  const conditions = Array.isArray(raw) ? raw : [raw];
+  const parts: Needles[] = [];
+  for (const c of conditions) {
+    if (typeof c !== 'string') return null;
+    let tree: ConditionNode;
+    try {
+      tree = parseCondition(c);
+    } catch {
+      return null; // the compiler reports it; no shortcut for what we cannot read
+    }
+    parts.push(conditionNeedles(tree, selections));
+  }
+  const n = union(parts);
+  return n === null ? null : minimal(n);
+}
+
+function conditionNeedles(node: ConditionNode, selections: Map<string, Needles>): Needles {
+  switch (node.op) {
+    case 'or':
+      return union(node.args.map((a) => conditionNeedles(a, selections)));
+    case 'and':
+      return best(node.args.map((a) => ({ needles: conditionNeedles(a, selections), eventName: false })));
+    case 'not':
+      return null;
+    case 'ref':
+      return selections.has(node.name) ? selections.get(node.name)! : null;
+    case 'of': {
+      let names: string[];
+      if (node.pattern === 'them') {
+        names = [...selections.keys()].filter((n) => !n.startsWith('_'));
+      } else {
+        const re = new RegExp(`^${node.pattern.replace(/[.+?^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*')}$`);
+        names = [...selections.keys()].filter((n) => re.test(n));
+      }
+      if (names.length === 0) return null;
+      const ns = names.map((n) => selections.get(n)!);
+      return node.quantifier === 'one' ? union(ns) : best(ns.map((needles) => ({ needles, eventName: false })));
+    }
+  }
+}
+
+function selectionNeedles(value: unknown): Needles {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return null;
+    return union(value.map((item) => (isPlainMap(item) ? mapNeedles(item) : null)));
+  }
+  return isPlainMap(value) ? mapNeedles(value) : null;
+}
+
+/** A map is an AND of its fields: the best conjunct's needles. */
+function mapNeedles(map: Record<string, unknown>): Needles {
+  const keys = Object.keys(map);
+  if (keys.length === 0) return null;
+  return best(
+    keys.map((k) => ({ needles: fieldNeedles(k, map[k]), eventName: k.split('|')[0] === 'eventName' })),
+  );
+}
+
+function fieldNeedles(key: string, value: unknown): Needles {
+  const [field, ...modifiers] = key.split('|');
+  if (!field) return null;
+  let all = false;
+  for (const raw of modifiers) {
+    const m = raw.toLowerCase();
+    if (m === 'all') all = true;
+    else if (m !== 'contains' && m !== 'startswith' && m !== 'endswith' && m !== 'cased') return null;
+  }
+  const values: unknown[] = Array.isArray(value) ? value : [value];
+  if (values.length === 0) return null;
+  const each = values.map((v) => valueNeedle(v));
+  if (all) return best(each.map((n) => ({ needles: n === null ? null : [n], eventName: false })));
+  if (each.some((n) => n === null)) return null;
+  return each as string[];
+}
+
+/** The longest usable literal run of one value, lowercased, or null. */
+export function valueNeedle(value: unknown): string | null {
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
+  else return null; // null means "missing"; maps and lists are refused by the compiler
+  let longest = '';
+  let run = '';
+  const flush = (): void => {
+    if (run.length > longest.length) longest = run;
+    run = '';
+  };
+  const { program } = typeof value === 'string' ? parseSigmaString(text) : { program: [...text].map((c) => c.charCodeAt(0)) };
+  for (const code of program) {
+    // Wildcards (negative codes), what JSON escapes, and anything not plain ASCII end a run.
+    if (code < 0x20 || code >= 0x7f || code === 0x22 || code === 0x5c) flush();
+    else run += String.fromCharCode(code);
+  }
+  flush();
+  const needle = longest.toLowerCase();
+  if (needle.length < MIN_NEEDLE) return null;
+  if (RE_NUMBER_TEXT.test(needle) || '-infinity'.includes(needle)) return null;
+  return needle;
+}
+
+/** OR: every operand must have needles. */
+function union(parts: Needles[]): Needles {
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === null) return null;
+    out.push(...p);
+  }
+  return out;
+}
+
+/** AND: any operand's needles suffice; pick the most selective. */
+function best(parts: { needles: Needles; eventName: boolean }[]): Needles {
+  let pick: { needles: string[]; score: number } | undefined;
+  for (const { needles, eventName } of parts) {
+    if (needles === null || needles.length === 0) continue;
+    const shortest = Math.min(...needles.map((n) => n.length));
+    const score = (eventName ? 1_000_000 : 0) + shortest * 1000 - needles.length;
+    if (!pick || score > pick.score) pick = { needles, score };
+  }
+  return pick ? pick.needles : null;
+}
+
+/** Deduplicated, sorted, and without needles that contain another (the shorter one finds them too). */
+function minimal(needles: string[]): string[] {
+  const unique = [...new Set(needles)].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+  const out: string[] = [];
+  for (const n of unique) if (!out.some((m) => n.includes(m))) out.push(n);
+  return out.sort();
+}
+
+function isPlainMap(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

@@ -1,0 +1,186 @@
+// The record-level prefilter: find the rules' needles (src/rules/needles.ts)
+// in a decompressed CloudTrail object and cut out only the records that hold
+// one, so the scan parses a few records instead of the whole object.
+//
+// It relies on CloudTrail's own serialisation, and checks it rather than
+// assuming it: `{"Records":[` first, `]}` last, every record starting with
+// `{"eventVersion":` and the records separated by single commas. In valid
+// JSON, `{"eventVersion":` cannot lie inside a string (its `"` would end the
+// string, and a string cannot be followed by a letter), so it is always an
+// object whose first key is eventVersion. When the object looks any other
+// way, `select` returns null and the caller parses the whole object, exactly
+// as without a prefilter; a cut-out record that is not valid JSON must make
+// the caller do the same (see workers/scan.ts). Before cutting, a string-aware
+// bracket count proves each record that holds a needle is an element of
+// Records, not a map nested inside another record (marksAtTopLevel).
+//
+// What can hide a needle in JSON text, and how the search still finds it:
+// * escapes: `\uXXXX` can spell any character, `\/` spells `/`. Every record
+//   containing `\u` or `\/` is a hit. The other escapes (`\"`, `\\`, `\n`,
+//   ...) spell characters that needles never contain.
+// * case: Sigma lowercases both sides with toLowerCase. Needles are ASCII;
+//   the only non-ASCII characters whose lowercase holds ASCII are U+0130 (İ)
+//   and U+212A (the Kelvin sign K), so every record containing one is a hit.
+// * numbers: a number's text may differ from how it is written (`1e3`);
+//   needles.ts never makes a needle a number's text could hold.
+
+import { isAscii } from 'node:buffer';
+
+const PREFIX = '{"Records":[';
+const RECORD_START = '{"eventVersion":';
+const COMMA = 0x2c;
+const BACKSLASH = 0x5c;
+/** U+0130 and U+212A in UTF-8. */
+const CASE_PITFALLS = [Buffer.from('\u0130'), Buffer.from('\u212a')];
+
+export interface Selection {
+  /** Records in the object (record starts). */
+  records: number;
+  /** The JSON text of each record that holds a needle, in order, each once. */
+  pieces: string[];
+}
+
+export class Prefilter {
+  private readonly search: RegExp | undefined;
+
+  constructor(readonly needles: readonly string[]) {
+    this.search = needles.length > 0 ? new RegExp(needles.map(escapeRegExp).join('|'), 'gi') : undefined;
+  }
+
+  /**
+   * The records of a decompressed object that may match, or null when the
+   * bytes do not have CloudTrail's layout (the caller must then parse them whole).
+   *
+   * The search runs on a latin1 view of the bytes, where a character's index
+   * is its byte offset: cheaper than decoding UTF-8, and every needle and
+   * record boundary is ASCII, which reads the same in both. Only the records
+   * cut out are decoded as UTF-8.
+   */
+  select(bytes: Buffer): Selection | null {
+    const text = bytes.toString('latin1');
+    let begin = 0;
+    while (begin < text.length && isSpace(text.charCodeAt(begin))) begin++;
+    let end = text.length;
+    while (end > begin && isSpace(text.charCodeAt(end - 1))) end--;
+    if (!text.startsWith(PREFIX, begin) || !text.endsWith(']}', end)) return null;
+    const open = begin + PREFIX.length;
+    const close = end - 2; // the `]` that ends Records
+    if (close < open) return null;
+    if (close === open) return { records: 0, pieces: [] };
+    if (!text.startsWith(RECORD_START, open)) return null;
+
+    const starts = [open];
+    for (let at = text.indexOf(RECORD_START, open + RECORD_START.length); at !== -1 && at < close; at = text.indexOf(RECORD_START, at + RECORD_START.length)) {
+      if (text.charCodeAt(at - 1) !== COMMA) return null;
+      starts.push(at);
+    }
+    if (!this.search) return { records: starts.length, pieces: [] };
+
+    const marked = new Uint8Array(starts.length);
+    /** Marks the record holding `at`; returns where the next record starts (or -1). */
+    const mark = (at: number): number => {
+      const k = recordAt(starts, at);
+      marked[k] = 1;
+      return k + 1 < starts.length ? starts[k + 1]! : -1;
+    };
+    const re = this.search;
+    re.lastIndex = open;
+    for (let m = re.exec(text); m !== null && m.index < close; m = re.exec(text)) {
+      const next = mark(m.index);
+      if (next < 0) break;
+      re.lastIndex = next; // one hit is enough: go on with the next record
+    }
+    re.lastIndex = 0;
+    // Escapes that could spell a needle character: \uXXXX and \/.
+    for (let at = bytes.indexOf(BACKSLASH, open); at !== -1 && at < close; ) {
+      const c = bytes[at + 1];
+      if (c === 0x75 || c === 0x2f) {
+        const next = mark(at);
+        at = next < 0 ? -1 : bytes.indexOf(BACKSLASH, next);
+      } else {
+        at = bytes.indexOf(BACKSLASH, at + 1);
+      }
+    }
+    if (!isAscii(bytes)) {
+      for (const pitfall of CASE_PITFALLS) {
+        for (let at = bytes.indexOf(pitfall, open); at !== -1 && at < close; at = bytes.indexOf(pitfall, at + 1)) mark(at);
+      }
+    }
+    if (!marksAtTopLevel(text, open, starts, marked)) return null;
+    const pieces: string[] = [];
+    for (let k = 0; k < starts.length; k++) {
+      if (marked[k]) pieces.push(bytes.toString('utf8', starts[k]!, k + 1 < starts.length ? starts[k + 1]! - 1 : close));
+    }
+    return { records: starts.length, pieces };
+  }
+}
+
+/**
+ * Is every marked record start an element of the Records array itself, not an
+ * object nested inside a record? A record's fields can hold maps and lists
+ * whose keys a caller chose (tags, DynamoDB items, ...), so a crafted list of
+ * maps can carry `,{"eventVersion":...}` inside a real record, and that piece
+ * could parse as a forged event of its own. One pass, string-aware, counts
+ * bracket depth up to the last marked start. It reads only what precedes the
+ * last hit, and runs only for objects with a hit.
+ */
+function marksAtTopLevel(text: string, open: number, starts: readonly number[], marked: Uint8Array): boolean {
+  let last = -1;
+  for (let k = marked.length - 1; k >= 0; k--) {
+    if (marked[k]) {
+      last = k;
+      break;
+    }
+  }
+  if (last < 0) return true;
+  let k = 0;
+  while (k <= last && !marked[k]) k++;
+  let depth = 0;
+  const limit = starts[last]!;
+  for (let i = open; i <= limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Jump to the closing quote: one not preceded by an odd run of backslashes.
+      let j = i;
+      for (;;) {
+        j = text.indexOf('"', j + 1);
+        if (j < 0) return false;
+        let backslashes = 0;
+        while (text.charCodeAt(j - 1 - backslashes) === BACKSLASH) backslashes++;
+        if ((backslashes & 1) === 0) break;
+      }
+      if (starts[k]! < j && starts[k]! > i) return false; // a marked start inside a string: not CloudTrail's layout
+      i = j;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (i === starts[k]) {
+        if (depth !== 0) return false;
+        k++;
+        while (k <= last && !marked[k]) k++;
+      }
+      depth++;
+    } else if (c === 0x7d || c === 0x5d) {
+      if (--depth < 0) return false;
+    }
+  }
+  return k > last;
+}
+
+/** Index of the last start at or before `at` (binary search). */
+function recordAt(starts: readonly number[], at: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
