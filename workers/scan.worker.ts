@@ -9,8 +9,6 @@ import type { ObjectError } from '../src/errors.js';
 import { isToWorker, type FromWorker, type ToWorker, type WorkerSetup } from '../src/pool/protocol.js';
 import { referenceOf, type ObjectRef } from '../src/sources/source.js';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { makeS3Client } from '../src/sources/s3-client.js';
-import { openS3Object } from './open-s3.js';
 import { MAX_OBJECT_BYTES, Scanner } from './scan.js';
 
 if (!parentPort) throw new Error('scan.worker must run in a worker thread');
@@ -49,6 +47,8 @@ async function scanRef(job: number, ref: ObjectRef): Promise<FromWorker> {
 
 async function open(ref: ObjectRef): Promise<{ bytes: Uint8Array; getRequests: number }> {
   if (ref.kind === 's3') {
+    // The AWS SDK takes a good part of a second to load: only workers that fetch from S3 pay for it.
+    const [{ makeS3Client }, { openS3Object }] = await Promise.all([import('../src/sources/s3-client.js'), import('./open-s3.js')]);
     s3 ??= makeS3Client(setup.s3);
     const { bytes, attempts } = await openS3Object(s3, ref);
     return { bytes, getRequests: attempts };
