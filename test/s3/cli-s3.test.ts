@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hunt, lines, ROOT } from '../helpers/cli.js';
-import { startS3Server, type S3TestServer } from '../helpers/s3-server.js';
+import { startFaultProxy, startS3Server, type S3TestServer } from '../helpers/s3-server.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
@@ -88,6 +88,33 @@ describe('hunt --source s3://…', () => {
       { env },
     );
     expect(new Set(lines(byAccount.stdout).map((h) => h.account))).toEqual(new Set(['111122223333']));
+  });
+
+  it('survives throttling, and names an object S3 will not return while keeping every other hit', async () => {
+    const proxy = await startFaultProxy(server.endpoint);
+    try {
+      const base = ['--source', 's3://org-trail/AWSLogs/', '--endpoint-url', proxy.endpoint, '--format', 'ndjson'];
+      const clean = await hunt(base, { env });
+      // The object of maria.garcia's first MFA failure is throttled twice (and retried);
+      // the object of the root sign-in is denied for good.
+      const hits = lines(clean.stdout);
+      const keyOf = (hit: Record<string, unknown> | undefined) => ((hit!.sources as string[])[0]!).split('/').pop()!;
+      const throttled = keyOf(hits.find((h) => h.rule === 'aws-console-login-mfa-failures' && h.actor === 'maria.garcia'));
+      const denied = keyOf(hits.find((h) => h.actor === 'arn:aws:iam::444455556666:root'));
+      proxy.fail(throttled, 2, 503, 'SlowDown');
+      proxy.fail(denied, 100, 403, 'AccessDenied');
+      const run = await hunt(base, { env });
+      expect(run.code).toBe(3);
+      const errors = run.stderr.split('\n').filter((l) => l.includes('error:'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(new RegExp(`s3://org-trail/AWSLogs/.*${denied}.*access denied`));
+      expect(run.stderr).toMatch(/FAILED 1 object/);
+      // The root sign-in lived in the denied object: only that hit is missing.
+      const expected = lines(clean.stdout).filter((h) => h.actor !== 'arn:aws:iam::444455556666:root');
+      expect(lines(run.stdout)).toEqual(expected);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('a missing bucket is a usage error naming it', async () => {
