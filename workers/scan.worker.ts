@@ -101,6 +101,7 @@ function injectFault(ref: ObjectRef): void {
     if (existsSync(marker)) return;
     writeFileSync(marker, '');
   } else if (mode === 'hang') {
+    writeFileSync(`${ref.path}.hanging`, '');
     for (;;);
   } else if (mode !== 'crash') {
     return;
