@@ -10,6 +10,8 @@ import { ndjson } from './output/ndjson.js';
 import { forTerminal } from './output/sanitize.js';
 import { summary } from './output/summary.js';
 import { table } from './output/table.js';
+import { cloudTrailDdl, DEFAULT_REGIONS } from './engines/ddl.js';
+import { athenaQuery, huntQuery } from './engines/sql.js';
 
 const EXAMPLES: [string, string][] = [
   ['hunt --source ./AWSLogs --since 30d', 'Hunt the last 30 days of a local copy of a trail'],
@@ -19,6 +21,7 @@ const EXAMPLES: [string, string][] = [
   ['hunt --source ./AWSLogs --account 111122223333 --region us-east-1 --rule "aws-iam-*"', 'Only IAM rules, one account and region'],
   ['hunt --credential-report report.csv', 'Users with a password and no MFA, from `aws iam get-credential-report`'],
   ['hunt --source ./AWSLogs --rules ./sigma/rules/cloud/aws/cloudtrail', 'Run SigmaHQ\'s CloudTrail rules instead of the bundled pack'],
+  ['hunt --engine athena --athena-database security --athena-table cloudtrail_logs --since 90d', 'The same hunt on Amazon Athena (create the table with: hunt athena-ddl --help)'],
 ];
 
 const EPILOGUE = `Exit codes: 0 done, 1 hits found (only with --fail-on-hits), 2 usage or rule error, 3 done but some objects failed.
@@ -32,7 +35,50 @@ function report(line: string): void {
   process.stderr.write(`hunt: ${forTerminal(line)}\n`);
 }
 
+/** `hunt athena-ddl --bucket s3://… --account …`: prints the CREATE TABLE for Athena. */
+function athenaDdl(argv: string[]): number {
+  try {
+    const parsed = yargs(argv)
+      .scriptName('hunt athena-ddl')
+      .usage('$0 --bucket s3://bucket[/prefix] --account <id>... [--organization o-...] [--region <name>...]\n\nPrints the Athena table for a CloudTrail trail (AWS\'s documented DDL, partition projection by account, region and day).')
+      .option('bucket', { type: 'string', demandOption: true, describe: 'The trail bucket (and prefix) that holds AWSLogs/' })
+      .option('organization', { type: 'string', describe: 'Organization trail id: keys are AWSLogs/o-.../<account>/...' })
+      .option('account', { type: 'string', array: true, describe: 'Account ids to project (repeatable)' })
+      .option('region', { type: 'string', array: true, describe: 'Regions to project (repeatable) [default: every commercial region]' })
+      .option('database', { type: 'string', describe: 'Database to create the table in' })
+      .option('table', { type: 'string', default: 'cloudtrail_logs', describe: 'Table name' })
+      .option('first-day', { type: 'string', default: '2020/01/01', describe: 'First day of the projection range (YYYY/MM/DD)' })
+      .strict()
+      .help()
+      .exitProcess(false)
+      .fail((msg, err) => {
+        throw new UsageError(err?.message ?? msg);
+      })
+      .parseSync() as Record<string, unknown>;
+    if (parsed.help) return EXIT.ok;
+    process.stdout.write(
+      cloudTrailDdl({
+        bucket: parsed.bucket as string,
+        organization: parsed.organization as string | undefined,
+        accounts: (parsed.account as string[] | undefined) ?? [],
+        regions: (parsed.region as string[] | undefined) ?? DEFAULT_REGIONS,
+        database: parsed.database as string | undefined,
+        table: parsed.table as string,
+        firstDay: parsed.firstDay as string,
+      }),
+    );
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      report(err.message);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'athena-ddl') return athenaDdl(argv.slice(1));
   let raw: RawOptions;
   try {
     raw = parseArgs(argv);
@@ -65,6 +111,10 @@ async function main(argv: string[]): Promise<number> {
       nowMs: Date.now(),
     });
     const rules = await prepareRules(opts, { report });
+    if (opts.dryRun) {
+      await write(opts.engine === 'athena' ? athenaQuery(opts, rules) : huntQuery(rules, 'duckdb', 'cloudtrail'));
+      return EXIT.ok;
+    }
     const sources = await openSources(opts);
     const result = await hunt(opts, rules, sources, {
       report,
@@ -113,6 +163,12 @@ function parseArgs(argv: string[]): RawOptions {
     .option('fail-on-hits', { type: 'boolean', describe: 'Exit 1 when there are hits' })
     .option('progress', { type: 'boolean', default: true, describe: 'Progress on stderr when it is a terminal (--no-progress: never)' })
     .option('quiet', { type: 'boolean', describe: 'No progress and no summary; errors still shown' })
+    .option('engine', { type: 'string', choices: ['local', 'duckdb', 'athena'], describe: 'Where events are read: hunt\'s workers (local), DuckDB over the same sources, or Amazon Athena [default: local]' })
+    .option('athena-database', { type: 'string', describe: 'Athena database of the CloudTrail table [default: default]' })
+    .option('athena-table', { type: 'string', describe: 'Athena CloudTrail table (see: hunt athena-ddl --help) [default: cloudtrail_logs]' })
+    .option('athena-workgroup', { type: 'string', describe: 'Athena workgroup [default: primary]' })
+    .option('athena-output', { type: 'string', describe: 'S3 location for Athena query results (unless the workgroup sets one)' })
+    .option('dry-run', { type: 'boolean', describe: 'Print the SQL of --engine duckdb|athena and stop' })
     .example(EXAMPLES)
     .epilogue(EPILOGUE)
     .strict()
@@ -147,6 +203,12 @@ function parseArgs(argv: string[]): RawOptions {
     failOnHits: parsed.failOnHits as boolean | undefined,
     progress: parsed.progress as boolean | undefined,
     quiet: parsed.quiet as boolean | undefined,
+    engine: parsed.engine as string | undefined,
+    athenaDatabase: parsed.athenaDatabase as string | undefined,
+    athenaTable: parsed.athenaTable as string | undefined,
+    athenaWorkgroup: parsed.athenaWorkgroup as string | undefined,
+    athenaOutput: parsed.athenaOutput as string | undefined,
+    dryRun: parsed.dryRun as boolean | undefined,
   };
 }
 

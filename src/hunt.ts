@@ -28,6 +28,10 @@ export interface HuntIO {
   progressStream?: NodeJS.WriteStream;
   /** Aborted on Ctrl-C: workers stop and the partial result is returned. */
   signal?: AbortSignal;
+  /** --engine athena: a client (tests stub its transport), the poll interval, where --dry-run prints. */
+  athenaClient?: import('@aws-sdk/client-athena').AthenaClient;
+  athenaPollMs?: number;
+  printSql?: (sql: string) => void;
 }
 
 export interface HuntResult {
@@ -83,7 +87,16 @@ export async function hunt(opts: HuntOptions, rules: Rule[], sources: Source[], 
   const eventRules = rules.some((r) => r.kind !== 'posture');
   let interrupted = false;
 
-  if (sources.length > 0 && eventRules) {
+  if (eventRules && opts.engine === 'athena') {
+    // Loaded only when asked for: the local engine never pays for DuckDB or the Athena client.
+    const { huntWithAthena } = await import('./engines/run.js');
+    await huntWithAthena(opts, rules, merge, tally, io);
+  } else if (sources.length > 0 && eventRules && opts.engine === 'duckdb') {
+    const refs: ObjectRef[] = [];
+    for await (const ref of listObjects(sources, scope, tally, reports, io)) refs.push(ref);
+    const { huntWithDuckDB } = await import('./engines/run.js');
+    await huntWithDuckDB(opts, rules, refs, filter, merge, tally, io);
+  } else if (sources.length > 0 && eventRules) {
     const progress = opts.progress && io.progressStream ? new Progress(io.progressStream, tally) : undefined;
     const pool = new ScanPool({ workers: opts.workers, depth: poolDepth(opts, sources) }, { rules, filter, s3: s3Settings(opts) }, {
       scanned(ref, candidates, stats) {

@@ -25,6 +25,19 @@ export interface HuntOptions {
   progress: boolean;
   quiet: boolean;
   color: boolean;
+  /** Where events are read and filtered: hunt's own workers, DuckDB over the same files, or Amazon Athena. */
+  engine: 'local' | 'duckdb' | 'athena';
+  athena: AthenaOptions;
+  /** Print the engine's SQL instead of hunting. */
+  dryRun: boolean;
+}
+
+export interface AthenaOptions {
+  database: string;
+  table: string;
+  workgroup?: string;
+  /** s3:// location for query results (needed unless the workgroup sets one). */
+  output?: string;
 }
 
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
@@ -74,11 +87,31 @@ export interface RawOptions {
   failOnHits?: boolean;
   progress?: boolean;
   quiet?: boolean;
+  engine?: string;
+  athenaDatabase?: string;
+  athenaTable?: string;
+  athenaWorkgroup?: string;
+  athenaOutput?: string;
+  dryRun?: boolean;
 }
 
 export function resolveOptions(raw: RawOptions, env: { stdoutIsTTY: boolean; stderrIsTTY: boolean; noColor: boolean; nowMs: number }): HuntOptions {
   const sources = (raw.source ?? []).filter((s) => s !== '');
-  if (sources.length === 0 && !raw.credentialReport) {
+  const engine = raw.engine ?? 'local';
+  if (engine !== 'local' && engine !== 'duckdb' && engine !== 'athena') {
+    throw new UsageError(`--engine ${engine}: choose local, duckdb or athena`);
+  }
+  if (engine === 'athena' && sources.length > 0) {
+    throw new UsageError('--engine athena reads the Athena table (--athena-database, --athena-table), not --source: drop --source');
+  }
+  if (engine !== 'athena' && (raw.athenaDatabase || raw.athenaTable || raw.athenaWorkgroup || raw.athenaOutput)) {
+    throw new UsageError('--athena-* flags need --engine athena');
+  }
+  if (raw.athenaOutput !== undefined && !raw.athenaOutput.startsWith('s3://')) {
+    throw new UsageError(`--athena-output ${raw.athenaOutput}: give an S3 location such as s3://my-athena-results/hunt/`);
+  }
+  if (raw.dryRun && engine === 'local') throw new UsageError('--dry-run prints SQL: use it with --engine duckdb or athena');
+  if (sources.length === 0 && !raw.credentialReport && engine !== 'athena') {
     throw new UsageError('nothing to hunt: give --source <folder|file|s3://bucket/prefix> and/or --credential-report <file.csv>');
   }
   const sinceMs = raw.since !== undefined ? parseTime('since', raw.since, env.nowMs) : -Infinity;
@@ -129,5 +162,13 @@ export function resolveOptions(raw: RawOptions, env: { stdoutIsTTY: boolean; std
     progress: (raw.progress ?? true) && !raw.quiet && env.stderrIsTTY,
     quiet: raw.quiet ?? false,
     color: !env.noColor && env.stdoutIsTTY,
+    engine,
+    athena: {
+      database: raw.athenaDatabase ?? 'default',
+      table: raw.athenaTable ?? 'cloudtrail_logs',
+      workgroup: raw.athenaWorkgroup,
+      output: raw.athenaOutput,
+    },
+    dryRun: raw.dryRun ?? false,
   };
 }

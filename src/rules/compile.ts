@@ -139,7 +139,7 @@ interface TextTest {
   test: (text: string, lower: string) => boolean;
 }
 
-type Mode = 'exact' | 'contains' | 'startswith' | 'endswith';
+export type Mode = 'exact' | 'contains' | 'startswith' | 'endswith';
 
 function stringTest(value: string, mode: Mode, cased: boolean): TextTest {
   const { program, wild, literal } = parseSigmaString(value);
@@ -214,7 +214,7 @@ function regexTest(pattern: string, subFlags: string, fail: (detail: string) => 
 
 // ----------------------------------------------------------------- fields --
 
-interface Modifiers {
+export interface Modifiers {
   mode: Mode;
   all: boolean;
   cased: boolean;
@@ -270,7 +270,7 @@ function parseModifiers(names: string[], fail: (detail: string) => never): Modif
   return m;
 }
 
-type Scalar = string | number | boolean | null;
+export type Scalar = string | number | boolean | null;
 
 function isScalar(v: unknown): v is Scalar {
   return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
@@ -321,11 +321,17 @@ function fieldrefTest(path: FieldPath, other: FieldPath, mode: Mode, cased: bool
   };
 }
 
-function compileField(
-  key: string,
-  value: unknown,
-  fail: (detail: string) => never,
-): EventPredicate {
+/** One `field|modifiers: values` entry of a selection, parsed and validated: what both the predicate and the SQL printers read. */
+export interface FieldSpec {
+  /** The key as written (`eventName|contains`). */
+  key: string;
+  /** The dotted field path. */
+  field: string;
+  modifiers: Modifiers;
+  values: Scalar[];
+}
+
+export function parseField(key: string, value: unknown, fail: (detail: string) => never): FieldSpec {
   const [field, ...modifierNames] = key.split('|');
   if (!field) {
     return fail(
@@ -333,7 +339,6 @@ function compileField(
     );
   }
   const m = parseModifiers(modifierNames, fail);
-  const path = compilePath(field);
   const values: unknown[] = Array.isArray(value) ? value : [value];
   if (values.length === 0) fail(`field '${key}' has an empty list of values — give at least one value`);
   for (const v of values) {
@@ -342,11 +347,23 @@ function compileField(
     }
   }
   const scalars = values as Scalar[];
-
   if (m.exists) {
     if (scalars.length !== 1 || typeof scalars[0] !== 'boolean') {
       fail(`'${key}' needs one boolean value (true or false) — write '${key}: true'`);
     }
+  }
+  for (const v of scalars) {
+    if (v === null && (m.re || m.cidr || m.fieldref || m.mode !== 'exact')) {
+      fail(`'${key}' has a null value, which only means 'missing' without modifiers — write '${field}: null'`);
+    }
+  }
+  return { key, field, modifiers: m, values: scalars };
+}
+
+function compileField(spec: FieldSpec, fail: (detail: string) => never): EventPredicate {
+  const { field, modifiers: m, values: scalars } = spec;
+  const path = compilePath(field);
+  if (m.exists) {
     const want = scalars[0] as boolean;
     return want ? (e) => fieldExists(e, path) : (e) => !fieldExists(e, path);
   }
@@ -355,9 +372,6 @@ function compileField(
   const textTests: TextTest[] = [];
   for (const v of scalars) {
     if (v === null) {
-      if (m.re || m.cidr || m.fieldref || m.mode !== 'exact') {
-        fail(`'${key}' has a null value, which only means 'missing' without modifiers — write '${field}: null'`);
-      }
       tests.push((e) => fieldIsNull(e, path));
       continue;
     }
@@ -413,8 +427,32 @@ function isPlainMap(v: unknown): v is Record<string, unknown> {
 
 // ------------------------------------------------------------- detections --
 
-/** Compiles a Sigma `detection:` block (condition included). Throws RuleError naming file and line. */
-export function compileDetection(detection: unknown, source: CompileSource): EventPredicate {
+/** A selection as parsed: an OR of maps, each an AND of fields. */
+export type SelectionSpec = FieldSpec[][];
+
+/**
+ * A `detection:` block parsed and validated, before anything is compiled: the
+ * one representation the predicate compiler and the SQL printers
+ * (src/engines/sql.ts) both read.
+ */
+export interface ParsedDetection {
+  selections: Map<string, SelectionSpec>;
+  /** Their OR is the detection; each `of` names existing selections (checked). */
+  conditions: ConditionNode[];
+  /** Where each field spec and condition is in the file, for error messages. */
+  fieldPaths: Map<FieldSpec, (string | number)[]>;
+}
+
+/** The selection names an `x of pattern` node covers (`them`: every name not starting with `_`). */
+export function selectionsOf(pattern: string, names: Iterable<string>): string[] {
+  const all = [...names];
+  if (pattern === 'them') return all.filter((n) => !n.startsWith('_'));
+  const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*')}$`);
+  return all.filter((n) => re.test(n));
+}
+
+/** Parses and validates a Sigma `detection:` block. Throws RuleError naming file and line. */
+export function parseDetection(detection: unknown, source: CompileSource): ParsedDetection {
   const where = (path: (string | number)[]): number | null => source.line?.(path) ?? null;
   const failAt =
     (path: (string | number)[]) =>
@@ -433,16 +471,17 @@ export function compileDetection(detection: unknown, source: CompileSource): Eve
     failAt([])(`the detection has no 'condition' — add e.g. 'condition: selection'`);
   }
 
-  const selections = new Map<string, EventPredicate>();
+  const fieldPaths = new Map<FieldSpec, (string | number)[]>();
+  const selections = new Map<string, SelectionSpec>();
   for (const name of Object.keys(detection)) {
     if (name === 'condition') continue;
-    selections.set(name, compileSelection(name, detection[name], failAt));
+    selections.set(name, parseSelection(name, detection[name], failAt, fieldPaths));
   }
 
   const raw = detection.condition;
-  const conditions = Array.isArray(raw) ? raw : [raw];
-  if (conditions.length === 0) failAt(['condition'])(`'condition' is an empty list — give at least one condition`);
-  const compiled = conditions.map((c, i) => {
+  const list = Array.isArray(raw) ? raw : [raw];
+  if (list.length === 0) failAt(['condition'])(`'condition' is an empty list — give at least one condition`);
+  const conditions = list.map((c, i) => {
     const path = Array.isArray(raw) ? ['condition', i] : ['condition'];
     if (typeof c !== 'string' || c.trim() === '') {
       return failAt(path)(`a condition must be a non-empty string — e.g. 'selection and not filter'`);
@@ -454,80 +493,103 @@ export function compileDetection(detection: unknown, source: CompileSource): Eve
       if (err instanceof ConditionError) return failAt(path)(err.message);
       throw err;
     }
-    return compileCondition(tree, selections, failAt(path));
+    checkCondition(tree, selections, failAt(path));
+    return tree;
   });
-  return anyOf(compiled);
+  return { selections, conditions, fieldPaths };
 }
 
-function compileSelection(
+/** Compiles a Sigma `detection:` block (condition included). Throws RuleError naming file and line. */
+export function compileDetection(detection: unknown, source: CompileSource): EventPredicate {
+  const parsed = parseDetection(detection, source);
+  const failAt =
+    (path: (string | number)[]) =>
+    (detail: string): never => {
+      throw new RuleError(source.file, source.line?.(path) ?? null, detail);
+    };
+  const selections = new Map<string, EventPredicate>();
+  for (const [name, maps] of parsed.selections) {
+    selections.set(
+      name,
+      anyOf(maps.map((fields) => allOf(fields.map((f) => compileField(f, failAt(parsed.fieldPaths.get(f) ?? [name])))))),
+    );
+  }
+  return anyOf(parsed.conditions.map((tree) => compileCondition(tree, selections)));
+}
+
+function parseSelection(
   name: string,
   value: unknown,
   failAt: (path: (string | number)[]) => (detail: string) => never,
-): EventPredicate {
+  fieldPaths: Map<FieldSpec, (string | number)[]>,
+): SelectionSpec {
   const keyword = (path: (string | number)[]): never =>
     failAt(path)(
       `selection '${name}' is a keyword search (bare values, no field names), which hunt does not support — match a named CloudTrail field instead (e.g. 'eventName|contains: ...')`,
     );
-  const compileMap = (map: Record<string, unknown>, path: (string | number)[]): EventPredicate => {
+  const parseMap = (map: Record<string, unknown>, path: (string | number)[]): FieldSpec[] => {
     const keys = Object.keys(map);
     if (keys.length === 0) return failAt(path)(`selection '${name}' is empty — give it at least one field`);
-    return allOf(keys.map((k) => compileField(k, map[k], failAt([...path, k]))));
+    return keys.map((k) => {
+      const spec = parseField(k, map[k], failAt([...path, k]));
+      fieldPaths.set(spec, [...path, k]);
+      return spec;
+    });
   };
-  if (isPlainMap(value)) return compileMap(value, [name]);
+  if (isPlainMap(value)) return [parseMap(value, [name])];
   if (Array.isArray(value)) {
     if (value.length === 0) return failAt([name])(`selection '${name}' is an empty list — give it at least one map of fields`);
-    return anyOf(
-      value.map((item, i) => {
-        if (isPlainMap(item)) return compileMap(item, [name, i]);
-        if (typeof item === 'string' || typeof item === 'number') return keyword([name, i]);
-        return failAt([name, i])(`selection '${name}' item ${i + 1} must be a map of fields`);
-      }),
-    );
+    return value.map((item, i) => {
+      if (isPlainMap(item)) return parseMap(item, [name, i]);
+      if (typeof item === 'string' || typeof item === 'number') return keyword([name, i]);
+      return failAt([name, i])(`selection '${name}' item ${i + 1} must be a map of fields`);
+    });
   }
   if (typeof value === 'string' || typeof value === 'number') return keyword([name]);
   return failAt([name])(`selection '${name}' must be a map of fields or a list of such maps`);
 }
 
-function compileCondition(
-  node: ConditionNode,
-  selections: Map<string, EventPredicate>,
-  fail: (detail: string) => never,
-): EventPredicate {
+/** Every identifier and pattern of a condition must name a selection. */
+function checkCondition(node: ConditionNode, selections: Map<string, unknown>, fail: (detail: string) => never): void {
   switch (node.op) {
     case 'or':
-      return anyOf(node.args.map((a) => compileCondition(a, selections, fail)));
     case 'and':
-      return allOf(node.args.map((a) => compileCondition(a, selections, fail)));
-    case 'not': {
-      const inner = compileCondition(node.arg, selections, fail);
-      return (e) => !inner(e);
-    }
-    case 'ref': {
-      const p = selections.get(node.name);
-      if (!p) {
-        return fail(
+      for (const a of node.args) checkCondition(a, selections, fail);
+      return;
+    case 'not':
+      return checkCondition(node.arg, selections, fail);
+    case 'ref':
+      if (!selections.has(node.name)) {
+        fail(
           `the condition names '${node.name}', which is not a selection of this detection (known: ${[...selections.keys()].join(', ') || 'none'}) — fix the name or add the selection`,
         );
       }
-      return p;
-    }
+      return;
     case 'of': {
-      let names: string[];
-      if (node.pattern === 'them') {
-        names = [...selections.keys()].filter((n) => !n.startsWith('_'));
-      } else {
-        const re = new RegExp(
-          `^${node.pattern.replace(/[.+?^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*')}$`,
-        );
-        names = [...selections.keys()].filter((n) => re.test(n));
-      }
       const word = node.quantifier === 'one' ? '1' : 'all';
-      if (names.length === 0) {
-        return fail(
+      if (selectionsOf(node.pattern, selections.keys()).length === 0) {
+        fail(
           `'${word} of ${node.pattern}' names no selection (known: ${[...selections.keys()].join(', ') || 'none'}) — fix the pattern or add a selection`,
         );
       }
-      const ps = names.map((n) => selections.get(n)!);
+    }
+  }
+}
+
+function compileCondition(node: ConditionNode, selections: Map<string, EventPredicate>): EventPredicate {
+  switch (node.op) {
+    case 'or':
+      return anyOf(node.args.map((a) => compileCondition(a, selections)));
+    case 'and':
+      return allOf(node.args.map((a) => compileCondition(a, selections)));
+    case 'not': {
+      const inner = compileCondition(node.arg, selections);
+      return (e) => !inner(e);
+    }
+    case 'ref':
+      return selections.get(node.name)!;
+    case 'of': {
+      const ps = selectionsOf(node.pattern, selections.keys()).map((n) => selections.get(n)!);
       return node.quantifier === 'one' ? anyOf(ps) : allOf(ps);
     }
   }

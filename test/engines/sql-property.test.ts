@@ -1,0 +1,106 @@
+// The filter never drops a match: for random CloudTrail-shaped events and the
+// bundled + modifier rules, whenever the local matcher matches an event, the
+// DuckDB filter (`over`) keeps its row; and whatever `under` keeps, the local
+// matcher matches (so a NOT printed from it never drops a match either).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckEngine } from '../../src/engines/duckdb.js';
+import { detectionBounds } from '../../src/engines/sql.js';
+import { compileDetection } from '../../src/rules/compile.js';
+import { bundledRules, modifierRules } from './helpers.js';
+
+const caseOf = (s: string) => fc.constantFrom(s, s.toLowerCase(), s.toUpperCase());
+const text = fc.oneof(
+  caseOf('ConsoleLogin'),
+  caseOf('EnableMFADevice'),
+  caseOf('DeactivateMFADevice'),
+  fc.constantFrom('DeleteVirtualMFADevice', 'ListMFADevices', 'CreateUser', 'x100%y', 'a_b', 'axb', 'x*y', 'xzy', 'qaz', 'q?z', 'maria.garcia', 'Maria.Garcia', 'arn:aws:iam::1:user/a', 'Success', 'Failure', 'failure', 'Yes', 'YES', 'No', 'true', 'arn:aws:iam::1:mfa/Dev', 'arn:aws:iam::1:mfa/dev1', 'it\'s', 'back\\slash', 'line\nbreak', 'Ünï'),
+  fc.string({ maxLength: 6 }),
+);
+const scalar = fc.oneof({ weight: 6, arbitrary: text }, fc.integer({ min: 0, max: 60 }), fc.boolean(), fc.constant(null), fc.constant(50.0));
+const jsonValue = fc.oneof({ weight: 5, arbitrary: scalar }, fc.array(text, { maxLength: 2 }), fc.dictionary(fc.constantFrom('userName', 'b', 'x'), text, { maxKeys: 2 }));
+const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 3 });
+const jsonObject = fc.record(
+  {
+    userName: jsonValue,
+    serialNumber: jsonValue,
+    maxItems: jsonValue,
+    withDecryption: jsonValue,
+    ConsoleLogin: jsonValue,
+    MFAUsed: jsonValue,
+    SamlProviderArn: jsonValue,
+    'a.b': text,
+    a: fc.oneof(fc.record({ b: text }), fc.array(fc.record({ b: text }), { maxLength: 2 })),
+  },
+  { requiredKeys: [] },
+);
+const event = fc.record(
+  {
+    eventSource: fc.oneof(caseOf('iam.amazonaws.com'), caseOf('signin.amazonaws.com'), text),
+    eventName: text,
+    awsRegion: fc.constantFrom('us-east-1', 'eu-west-1', 'US-EAST-1'),
+    sourceIPAddress: fc.constantFrom('198.51.100.23', '203.0.113.5', 'signin.amazonaws.com'),
+    errorCode: fc.oneof(fc.constant(null), fc.constantFrom('AccessDenied', 'accessdenied', '')),
+    userIdentity: fc.record(
+      {
+        type: fc.constantFrom('IAMUser', 'Root', 'AssumedRole', 'iamuser'),
+        userName: text,
+        arn: text,
+        sessionContext: fc.record({ attributes: fc.record({ mfaAuthenticated: fc.constantFrom('true', 'false', 'TRUE') }, { requiredKeys: [] }) }, { requiredKeys: [] }),
+      },
+      { requiredKeys: [] },
+    ),
+    requestParameters: fc.oneof({ weight: 4, arbitrary: jsonObject }, fc.constant(null), fc.array(jsonObject, { maxLength: 2 })),
+    responseElements: fc.oneof(jsonObject, fc.constant(null)),
+    additionalEventData: jsonObject,
+  },
+  { requiredKeys: [] },
+);
+
+describe('SQL filter vs the local matcher on random events (DuckDB)', () => {
+  let engine: DuckEngine;
+  let dir: string;
+  let file: string;
+  let events: Record<string, unknown>[];
+
+  beforeAll(async () => {
+    engine = await DuckEngine.create();
+    dir = mkdtempSync(join(tmpdir(), 'hunt-sql-prop-'));
+    file = join(dir, 'events.json');
+    events = fc.sample(event, { numRuns: 600, seed: 7 }).map((e, i) => ({
+      eventVersion: '1.08',
+      eventTime: '2026-10-06T10:00:00Z',
+      eventID: `e${i}`,
+      ...e,
+    }));
+    writeFileSync(file, JSON.stringify({ Records: events }));
+  });
+  afterAll(() => {
+    engine?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps every row the local matcher matches; `under` keeps only matches', async () => {
+    const rules = [...(await bundledRules()), ...(await modifierRules())];
+    let matchedTotal = 0;
+    for (const rule of rules) {
+      if (rule.kind !== 'detection' && rule.kind !== 'stateful') continue;
+      const match = compileDetection(rule.detection, { file: rule.file });
+      const b = detectionBounds(rule.detection, rule.file, 'duckdb');
+      const ids = async (where: string) =>
+        new Set((await engine.rowsOf([file], `SELECT "$path" AS path, eventid FROM cloudtrail WHERE ${where}`)).map((r) => r.eventid));
+      const over = await ids(b.over);
+      const under = await ids(b.under);
+      const local = new Set(events.filter((e) => match(e)).map((e) => e.eventID as string));
+      matchedTotal += local.size;
+      const dropped = [...local].filter((id) => !over.has(id));
+      expect(dropped, `${rule.key}: rows the SQL filter drops though the rule matches`).toEqual([]);
+      const wrong = [...under].filter((id) => !local.has(id));
+      expect(wrong, `${rule.key}: rows 'under' keeps though the rule does not match`).toEqual([]);
+    }
+    expect(matchedTotal).toBeGreaterThan(50); // the events do exercise the rules
+  }, 60_000);
+});

@@ -1,0 +1,49 @@
+CREATE EXTERNAL TABLE cloudtrail_logs (
+  eventVersion STRING,
+  userIdentity STRUCT<type: STRING, principalId: STRING, arn: STRING, accountId: STRING, invokedBy: STRING, accessKeyId: STRING, userName: STRING, onBehalfOf: STRUCT<userId: STRING, identityStoreArn: STRING>, sessionContext: STRUCT<attributes: STRUCT<mfaAuthenticated: STRING, creationDate: STRING>, sessionIssuer: STRUCT<type: STRING, principalId: STRING, arn: STRING, accountId: STRING, userName: STRING>, ec2RoleDelivery: STRING, sourceIdentity: STRING>>,
+  eventTime STRING,
+  eventSource STRING,
+  eventName STRING,
+  awsRegion STRING,
+  sourceIPAddress STRING,
+  userAgent STRING,
+  errorCode STRING,
+  errorMessage STRING,
+  requestParameters STRING,
+  responseElements STRING,
+  additionalEventData STRING,
+  requestID STRING,
+  eventID STRING,
+  readOnly STRING,
+  resources ARRAY<STRUCT<arn: STRING, accountId: STRING, type: STRING>>,
+  eventType STRING,
+  apiVersion STRING,
+  recipientAccountId STRING,
+  serviceEventDetails STRING,
+  sharedEventID STRING,
+  vpcEndpointId STRING,
+  vpcEndpointAccountId STRING,
+  eventCategory STRING,
+  addendum STRUCT<reason: STRING, updatedFields: STRING, originalRequestID: STRING, originalEventID: STRING>,
+  sessionCredentialFromConsole STRING,
+  edgeDeviceDetails STRING,
+  tlsDetails STRUCT<tlsVersion: STRING, cipherSuite: STRING, clientProvidedHostHeader: STRING>
+)
+PARTITIONED BY (account string, region string, `timestamp` string)
+ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'
+STORED AS INPUTFORMAT 'com.amazon.emr.cloudtrail.CloudTrailInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+LOCATION 's3://trail-bucket/prefix/AWSLogs/'
+TBLPROPERTIES (
+  'projection.enabled'='true',
+  'projection.account.type'='enum',
+  'projection.account.values'='111122223333',
+  'projection.region.type'='enum',
+  'projection.region.values'='us-east-1,eu-west-1',
+  'projection.timestamp.type'='date',
+  'projection.timestamp.format'='yyyy/MM/dd',
+  'projection.timestamp.interval'='1',
+  'projection.timestamp.interval.unit'='DAYS',
+  'projection.timestamp.range'='2020/01/01,NOW',
+  'storage.location.template'='s3://trail-bucket/prefix/AWSLogs/${account}/CloudTrail/${region}/${timestamp}'
+);

@@ -1,0 +1,4 @@
+-- over: keeps every event the rule can match
+  ((coalesce(lower(eventname) = 'consolelogin', FALSE) OR (coalesce(lower(json_extract_string(requestparameters, '$."userName"')) LIKE 'maria%' ESCAPE '\', FALSE) OR (coalesce(json_type(requestparameters, '$."userName"') <> 'VARCHAR', FALSE) OR coalesce(json_type(requestparameters, '$') = 'ARRAY', FALSE)))) AND (NOT coalesce(lower(errorcode) = 'accessdenied', FALSE)))
+-- under: keeps only events the rule surely matches (printed under NOT)
+  ((coalesce(lower(eventname) = 'consolelogin', FALSE) OR (coalesce(lower(json_extract_string(requestparameters, '$."userName"')) LIKE 'maria%' ESCAPE '\', FALSE) AND (NOT (coalesce(json_type(requestparameters, '$."userName"') <> 'VARCHAR', FALSE) OR coalesce(json_type(requestparameters, '$') = 'ARRAY', FALSE))))) AND (NOT coalesce(lower(errorcode) = 'accessdenied', FALSE)))

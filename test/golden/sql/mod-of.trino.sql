@@ -1,0 +1,4 @@
+-- over: keeps every event the rule can match
+  ((coalesce(lower(eventname) = 'consolelogin', FALSE) OR (coalesce(lower(json_extract_scalar(requestparameters, '$["userName"]')) LIKE 'maria%' ESCAPE '\', FALSE) OR (coalesce(NOT starts_with(json_format(json_extract(requestparameters, '$["userName"]')), '"'), FALSE) OR coalesce(json_array_length(json_extract(requestparameters, '$')) IS NOT NULL, FALSE)))) AND (NOT coalesce(lower(errorcode) = 'accessdenied', FALSE)))
+-- under: keeps only events the rule surely matches (printed under NOT)
+  ((coalesce(lower(eventname) = 'consolelogin', FALSE) OR (coalesce(lower(json_extract_scalar(requestparameters, '$["userName"]')) LIKE 'maria%' ESCAPE '\', FALSE) AND (NOT (coalesce(NOT starts_with(json_format(json_extract(requestparameters, '$["userName"]')), '"'), FALSE) OR coalesce(json_array_length(json_extract(requestparameters, '$')) IS NOT NULL, FALSE))))) AND (NOT coalesce(lower(errorcode) = 'accessdenied', FALSE)))
