@@ -16,9 +16,7 @@ import { bundledRulesDir, loadRules, selectRules } from './rules/load.js';
 import type { PostureRule, Rule } from './rules/types.js';
 import type { Scope } from './sources/cloudtrail-key.js';
 import { LocalSource } from './sources/local.js';
-import { S3Source } from './sources/s3.js';
 import type { S3Settings } from './sources/s3-client.js';
-import { fetchCredentialReport } from './posture/iam-report.js';
 import { referenceOf, type ObjectRef, type Source } from './sources/source.js';
 
 export interface HuntIO {
@@ -58,13 +56,18 @@ export function s3Settings(opts: HuntOptions): S3Settings {
 /** Opens every source first, so a typo or a missing permission stops the hunt before any work. */
 export async function openSources(opts: HuntOptions): Promise<Source[]> {
   return Promise.all(
-    opts.sources.map((s) => (s.startsWith('s3://') ? S3Source.open(s, s3Settings(opts)) : LocalSource.open(s))),
+    opts.sources.map(async (s) => {
+      if (!s.startsWith('s3://')) return LocalSource.open(s);
+      // The AWS SDK takes a good part of a second to load: only S3 hunts pay for it.
+      const { S3Source } = await import('./sources/s3.js');
+      return S3Source.open(s, s3Settings(opts));
+    }),
   );
 }
 
 /** Objects S3 workers hold at once; local reads need only one object of read-ahead. */
 function poolDepth(opts: HuntOptions, sources: Source[]): number {
-  if (!sources.some((s) => s instanceof S3Source)) return 2;
+  if (!sources.some((s) => s.listRequests !== undefined)) return 2;
   return Math.max(1, Math.ceil(opts.maxRequests / opts.workers));
 }
 
@@ -76,7 +79,7 @@ export async function hunt(opts: HuntOptions, rules: Rule[], sources: Source[], 
     throw new UsageError('--credential-report needs the posture rule aws-iam-user-mfa, which --rules/--rule left out');
   }
   const reports: string[] = opts.credentialReport ? [opts.credentialReport] : [];
-  tally.s3 = sources.some((s) => s instanceof S3Source);
+  tally.s3 = sources.some((s) => s.listRequests !== undefined);
   const scope: Scope = {
     sinceMs: opts.sinceMs,
     untilMs: opts.untilMs,
@@ -130,7 +133,7 @@ export async function hunt(opts: HuntOptions, rules: Rule[], sources: Source[], 
       progress?.stop();
       io.signal?.removeEventListener('abort', onAbort);
       await pool.stop();
-      for (const s of sources) if (s instanceof S3Source) tally.listRequests += s.listRequests;
+      for (const s of sources) tally.listRequests += s.listRequests ?? 0;
     }
   } else if (sources.length > 0) {
     // Only posture rules: no object is scanned, but the sources may carry credential reports.
@@ -144,6 +147,7 @@ export async function hunt(opts: HuntOptions, rules: Rule[], sources: Source[], 
     for (const file of reports) {
       let text: string;
       if (file === 'aws' && file === opts.credentialReport) {
+        const { fetchCredentialReport } = await import('./posture/iam-report.js');
         text = await fetchCredentialReport(s3Settings(opts));
       } else {
         try {

@@ -23,6 +23,8 @@ export type Listed =
 export interface Source {
   /** The source as the user wrote it. */
   readonly reference: string;
+  /** Listing requests sent so far, for sources that list over the network (S3). */
+  readonly listRequests?: number;
   list(scope: Scope): AsyncIterable<Listed>;
 }
 
