@@ -37,44 +37,36 @@ function report(line: string): void {
 
 /** `hunt athena-ddl --bucket s3://… --account …`: prints the CREATE TABLE for Athena. */
 function athenaDdl(argv: string[]): number {
-  try {
-    const parsed = yargs(argv)
-      .scriptName('hunt athena-ddl')
-      .usage('$0 --bucket s3://bucket[/prefix] --account <id>... [--organization o-...] [--region <name>...]\n\nPrints the Athena table for a CloudTrail trail (AWS\'s documented DDL, partition projection by account, region and day).')
-      .option('bucket', { type: 'string', demandOption: true, describe: 'The trail bucket (and prefix) that holds AWSLogs/' })
-      .option('organization', { type: 'string', describe: 'Organization trail id: keys are AWSLogs/o-.../<account>/...' })
-      .option('account', { type: 'string', array: true, describe: 'Account ids to project (repeatable)' })
-      .option('region', { type: 'string', array: true, describe: 'Regions to project (repeatable) [default: every commercial region]' })
-      .option('database', { type: 'string', describe: 'Database to create the table in' })
-      .option('table', { type: 'string', default: 'cloudtrail_logs', describe: 'Table name' })
-      .option('first-day', { type: 'string', default: '2020/01/01', describe: 'First day of the projection range (YYYY/MM/DD)' })
-      .strict()
-      .help()
-      .exitProcess(false)
-      .fail((msg, err) => {
-        throw new UsageError(err?.message ?? msg);
-      })
-      .parseSync() as Record<string, unknown>;
-    if (parsed.help) return EXIT.ok;
-    process.stdout.write(
-      cloudTrailDdl({
-        bucket: parsed.bucket as string,
-        organization: parsed.organization as string | undefined,
-        accounts: (parsed.account as string[] | undefined) ?? [],
-        regions: (parsed.region as string[] | undefined) ?? DEFAULT_REGIONS,
-        database: parsed.database as string | undefined,
-        table: parsed.table as string,
-        firstDay: parsed.firstDay as string,
-      }),
-    );
-    return EXIT.ok;
-  } catch (err) {
-    if (err instanceof UsageError) {
-      report(err.message);
-      return EXIT.usage;
-    }
-    throw err;
-  }
+  const parsed = yargs(argv)
+    .scriptName('hunt athena-ddl')
+    .usage('$0 --bucket s3://bucket[/prefix] --account <id>... [--organization o-...] [--region <name>...]\n\nPrints the Athena table for a CloudTrail trail (AWS\'s documented DDL, partition projection by account, region and day).')
+    .option('bucket', { type: 'string', demandOption: true, describe: 'The trail bucket (and prefix) that holds AWSLogs/' })
+    .option('organization', { type: 'string', describe: 'Organization trail id: keys are AWSLogs/o-.../<account>/...' })
+    .option('account', { type: 'string', array: true, describe: 'Account ids to project (repeatable)' })
+    .option('region', { type: 'string', array: true, describe: 'Regions to project (repeatable) [default: every commercial region]' })
+    .option('database', { type: 'string', describe: 'Database to create the table in' })
+    .option('table', { type: 'string', default: 'cloudtrail_logs', describe: 'Table name' })
+    .option('first-day', { type: 'string', default: '2020/01/01', describe: 'First day of the projection range (YYYY/MM/DD)' })
+    .strict()
+    .help()
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw new UsageError(err?.message ?? msg);
+    })
+    .parseSync() as Record<string, unknown>;
+  if (parsed.help) return EXIT.ok;
+  process.stdout.write(
+    cloudTrailDdl({
+      bucket: parsed.bucket as string,
+      organization: parsed.organization as string | undefined,
+      accounts: (parsed.account as string[] | undefined) ?? [],
+      regions: (parsed.region as string[] | undefined) ?? DEFAULT_REGIONS,
+      database: parsed.database as string | undefined,
+      table: parsed.table as string,
+      firstDay: parsed.firstDay as string,
+    }),
+  );
+  return EXIT.ok;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -130,12 +122,6 @@ async function main(argv: string[]): Promise<number> {
     if (result.tally.failedCount > 0) return EXIT.failedObjects;
     if (opts.failOnHits && result.hits.length > 0) return EXIT.hits;
     return EXIT.ok;
-  } catch (err) {
-    if (err instanceof UsageError) {
-      report(err.message);
-      return EXIT.usage;
-    }
-    throw err;
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
@@ -232,6 +218,11 @@ main(hideBin(process.argv)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
+    if (err instanceof UsageError) {
+      report(err.message);
+      process.exitCode = EXIT.usage;
+      return;
+    }
     process.stderr.write(`hunt: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     process.exitCode = 70;
   },
