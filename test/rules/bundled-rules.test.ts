@@ -1,5 +1,5 @@
 // The bundled single-event rules, loaded from rules/ as shipped, against the
-// public test cases of the rules they come from (docs in /work/shared/seeds).
+// public test cases of the rules they come from (docs in ../shared/seeds).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
