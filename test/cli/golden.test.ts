@@ -2,6 +2,7 @@
 // compared byte for byte with golden NDJSON files named after their flags.
 // UPDATE_GOLDEN=1 rewrites the files (review the diff before committing).
 
+import { execFileSync } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -46,6 +47,15 @@ describe('golden NDJSON on samples/', () => {
       expect(run.stdout).toBe(await golden(args, run.stdout));
     });
   }
+});
+
+describe('the installed command', () => {
+  it('runs as `npx hunt` does, through the package bin', () => {
+    // npx runs the package's own bin, the build itself: it must stay executable after every rebuild.
+    const help = execFileSync('npx', ['--no-install', 'hunt', '--help'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    expect(help).toMatch(/Hunt archived AWS CloudTrail logs for MFA abuse/);
+    expect(help).toMatch(/jq/);
+  });
 });
 
 describe('the demo over samples/', () => {
