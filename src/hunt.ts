@@ -6,11 +6,10 @@ import { UsageError, type ObjectError } from './errors.js';
 import { Merge } from './merge/index.js';
 import { sortHits } from './merge/sort.js';
 import type { Hit } from './model.js';
-import type { HuntOptions } from './options.js';
+import { eventFilter, type HuntOptions } from './options.js';
 import { Progress } from './output/progress.js';
 import { Tally } from './output/summary.js';
 import { ScanPool } from './pool/pool.js';
-import type { EventFilter } from './pool/protocol.js';
 import { credentialReportHits } from './posture/credential-report.js';
 import { bundledRulesDir, loadRules, selectRules } from './rules/load.js';
 import type { PostureRule, Rule } from './rules/types.js';
@@ -86,7 +85,7 @@ export async function hunt(opts: HuntOptions, rules: Rule[], sources: Source[], 
     accounts: new Set(opts.accounts),
     regions: new Set(opts.regions),
   };
-  const filter: EventFilter = { sinceMs: opts.sinceMs, untilMs: opts.untilMs, accounts: opts.accounts, regions: opts.regions };
+  const filter = eventFilter(opts);
   const eventRules = rules.some((r) => r.kind !== 'posture');
   let interrupted = false;
 
@@ -98,7 +97,7 @@ export async function hunt(opts: HuntOptions, rules: Rule[], sources: Source[], 
     const refs: ObjectRef[] = [];
     for await (const ref of listObjects(sources, scope, tally, reports, io)) refs.push(ref);
     const { huntWithDuckDB } = await import('./engines/run.js');
-    await huntWithDuckDB(opts, rules, refs, filter, merge, tally, io);
+    await huntWithDuckDB(opts, rules, refs, merge, tally, io);
   } else if (sources.length > 0 && eventRules) {
     const progress = opts.progress && io.progressStream ? new Progress(io.progressStream, tally) : undefined;
     const pool = new ScanPool({ workers: opts.workers, depth: poolDepth(opts, sources) }, { rules, filter, s3: s3Settings(opts) }, {

@@ -3,6 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import { UsageError } from './errors.js';
+import type { EventFilter } from './pool/protocol.js';
 
 export interface HuntOptions {
   sources: string[];
@@ -171,4 +172,9 @@ export function resolveOptions(raw: RawOptions, env: { stdoutIsTTY: boolean; std
     },
     dryRun: raw.dryRun ?? false,
   };
+}
+
+/** Which events count at all, as every engine applies it to each event. */
+export function eventFilter(opts: HuntOptions): EventFilter {
+  return { sinceMs: opts.sinceMs, untilMs: opts.untilMs, accounts: opts.accounts, regions: opts.regions };
 }

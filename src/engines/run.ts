@@ -7,9 +7,8 @@ import type { AthenaClient } from '@aws-sdk/client-athena';
 import { UsageError } from '../errors.js';
 import type { HuntIO } from '../hunt.js';
 import type { Merge } from '../merge/index.js';
-import type { HuntOptions } from '../options.js';
+import { eventFilter, type HuntOptions } from '../options.js';
 import type { Tally } from '../output/summary.js';
-import type { EventFilter } from '../pool/protocol.js';
 import type { Rule } from '../rules/types.js';
 import type { ObjectRef } from '../sources/source.js';
 import { Scanner } from '../../workers/scan.js';
@@ -27,15 +26,10 @@ export interface EngineIO extends HuntIO {
   printSql?: (sql: string) => void;
 }
 
-function filterOf(opts: HuntOptions): EventFilter {
-  return { sinceMs: opts.sinceMs, untilMs: opts.untilMs, accounts: opts.accounts, regions: opts.regions };
-}
-
 export async function huntWithDuckDB(
   opts: HuntOptions,
   rules: Rule[],
   refs: ObjectRef[],
-  filter: EventFilter,
   merge: Merge,
   tally: Tally,
   io: EngineIO,
@@ -53,7 +47,7 @@ export async function huntWithDuckDB(
   const engine = await DuckEngine.create();
   try {
     const result = await engine.run(paths, query);
-    const scanner = new Scanner(rules, filter, { prefilter: false });
+    const scanner = new Scanner(rules, eventFilter(opts), { prefilter: false });
     for (const path of result.scanned) {
       const { candidates, stats } = candidatesOfRows(scanner, path, result.rows.get(path) ?? []);
       tally.addScanned(stats);
@@ -76,7 +70,7 @@ export async function huntWithAthena(opts: HuntOptions, rules: Rule[], merge: Me
   }
   const client = io.athenaClient ?? athenaClient({ profile: opts.profile });
   const run = await runAthenaQuery(client, query, opts.athena, { signal: io.signal, delayMs: io.athenaPollMs });
-  const scanner = new Scanner(rules, filterOf(opts), { prefilter: false });
+  const scanner = new Scanner(rules, eventFilter(opts), { prefilter: false });
   // Rows arrive in no particular order; group them by object so `sources` and the summary count objects.
   const byPath = new Map<string, Row[]>();
   for await (const page of run.rows) {
