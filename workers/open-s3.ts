@@ -6,7 +6,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import type { ObjectError } from '../src/errors.js';
 import { describeS3Error } from '../src/sources/s3-client.js';
-import { MAX_OBJECT_BYTES } from './scan.js';
+import { MAX_OBJECT_BYTES, tooLarge } from './scan.js';
 
 /** An ObjectError that also says how many requests were sent for the object. */
 export type S3ObjectError = ObjectError & { attempts: number };
@@ -29,7 +29,7 @@ export async function openS3Object(
   ref: { bucket: string; key: string; size: number },
   maxBytes: number = MAX_OBJECT_BYTES,
 ): Promise<OpenedS3Object> {
-  if (ref.size > maxBytes) throw tooLarge(maxBytes, 0);
+  if (ref.size > maxBytes) throw tooLargeAfter(maxBytes, 0);
   let attempts = 0;
   for (let tryNo = 1; ; tryNo++) {
     let body: Readable;
@@ -50,13 +50,13 @@ export async function openS3Object(
     }
     if (length !== undefined && length > maxBytes) {
       body.destroy();
-      throw tooLarge(maxBytes, attempts);
+      throw tooLargeAfter(maxBytes, attempts);
     }
     try {
       return { bytes: await readAll(body, maxBytes), attempts };
     } catch (err) {
       body.destroy();
-      if (err === TOO_LARGE) throw tooLarge(maxBytes, attempts);
+      if (err === TOO_LARGE) throw tooLargeAfter(maxBytes, attempts);
       if (tryNo >= BODY_TRIES) {
         const code = (err as NodeJS.ErrnoException).code ?? (err as Error).name;
         throw {
@@ -83,6 +83,6 @@ async function readAll(body: Readable, maxBytes: number): Promise<Uint8Array> {
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
 }
 
-function tooLarge(maxBytes: number, attempts: number): S3ObjectError {
-  return { code: 'too-large', message: `over ${Math.round(maxBytes / 1048576)} MiB`, attempts };
+function tooLargeAfter(maxBytes: number, attempts: number): S3ObjectError {
+  return { ...tooLarge(maxBytes), attempts };
 }

@@ -197,6 +197,11 @@ export class Scanner {
 }
 
 /** gunzip when the bytes start with the gzip magic number, whatever the name says; also says whether it did. */
+/** The size guard's error, wherever an object is found too large (file, S3 body, gzip output). */
+export function tooLarge(maxBytes = MAX_OBJECT_BYTES, what = ''): ObjectError {
+  return { code: 'too-large', message: `over ${Math.round(maxBytes / 1048576)} MiB${what}` };
+}
+
 function decode(bytes: Uint8Array): { plain: Buffer; gzip: boolean } {
   let plain: Buffer;
   let gzip = false;
@@ -207,14 +212,14 @@ function decode(bytes: Uint8Array): { plain: Buffer; gzip: boolean } {
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'ERR_BUFFER_TOO_LARGE') {
-        throw { code: 'too-large', message: `over ${MAX_OBJECT_BYTES / 1048576} MiB uncompressed` } satisfies ObjectError;
+        throw tooLarge(MAX_OBJECT_BYTES, ' uncompressed');
       }
       const why = e.code === 'Z_BUF_ERROR' ? 'truncated gzip (unexpected end of data)' : `corrupt gzip (${e.message})`;
       throw { code: 'bad-gzip', message: why } satisfies ObjectError;
     }
   } else {
     if (bytes.length > MAX_OBJECT_BYTES) {
-      throw { code: 'too-large', message: `over ${MAX_OBJECT_BYTES / 1048576} MiB` } satisfies ObjectError;
+      throw tooLarge();
     }
     plain = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }

@@ -9,7 +9,7 @@ import type { ObjectError } from '../src/errors.js';
 import { isToWorker, type FromWorker, type ToWorker, type WorkerSetup } from '../src/pool/protocol.js';
 import { referenceOf, type ObjectRef } from '../src/sources/source.js';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { MAX_OBJECT_BYTES, Scanner } from './scan.js';
+import { MAX_OBJECT_BYTES, Scanner, tooLarge } from './scan.js';
 
 if (!parentPort) throw new Error('scan.worker must run in a worker thread');
 const port = parentPort;
@@ -59,7 +59,7 @@ async function open(ref: ObjectRef): Promise<{ bytes: Uint8Array; getRequests: n
     const info = await handle.stat();
     if (!info.isFile()) throw { code: 'unreadable', message: 'not a regular file' } satisfies ObjectError;
     if (info.size > MAX_OBJECT_BYTES) {
-      throw { code: 'too-large', message: `over ${MAX_OBJECT_BYTES / 1048576} MiB` } satisfies ObjectError;
+      throw tooLarge();
     }
     return { bytes: await handle.readFile(), getRequests: 0 };
   } finally {

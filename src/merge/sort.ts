@@ -5,28 +5,33 @@
 import type { Hit } from '../model.js';
 import { canonicalJson, compareText } from './canonical.js';
 
-export function compareHits(a: Hit, b: Hit): number {
+/** A hit with its canonical texts, computed at most once each. */
+interface Keyed {
+  hit: Hit;
+  group?: string;
+  whole?: string;
+}
+
+function compareKeyed(a: Keyed, b: Keyed): number {
   return (
-    compareTimes(a.time, b.time) ||
-    compareText(a.rule, b.rule) ||
-    compareText(canonicalJson(a.group), canonicalJson(b.group)) ||
-    compareFirstID(a.eventIDs, b.eventIDs) ||
-    compareText(canonicalJson(a), canonicalJson(b))
+    compareTimes(a.hit.time, b.hit.time) ||
+    compareText(a.hit.rule, b.hit.rule) ||
+    compareText((a.group ??= canonicalJson(a.hit.group)), (b.group ??= canonicalJson(b.hit.group))) ||
+    compareFirstID(a.hit.eventIDs, b.hit.eventIDs) ||
+    compareText((a.whole ??= canonicalJson(a.hit)), (b.whole ??= canonicalJson(b.hit)))
   );
 }
 
-/** A sorted copy (the same order as compareHits, with each hit's keys computed once). */
+export function compareHits(a: Hit, b: Hit): number {
+  return compareKeyed({ hit: a }, { hit: b });
+}
+
+/** A sorted copy, in compareHits order, with each hit's canonical texts computed once. */
 export function sortHits(hits: readonly Hit[]): Hit[] {
-  const keyed = hits.map((hit) => ({ hit, group: canonicalJson(hit.group), whole: '' }));
-  keyed.sort(
-    (a, b) =>
-      compareTimes(a.hit.time, b.hit.time) ||
-      compareText(a.hit.rule, b.hit.rule) ||
-      compareText(a.group, b.group) ||
-      compareFirstID(a.hit.eventIDs, b.hit.eventIDs) ||
-      compareText((a.whole ||= canonicalJson(a.hit)), (b.whole ||= canonicalJson(b.hit))),
-  );
-  return keyed.map((k) => k.hit);
+  return hits
+    .map((hit): Keyed => ({ hit }))
+    .sort(compareKeyed)
+    .map((k) => k.hit);
 }
 
 /**
