@@ -1,17 +1,44 @@
-#!/usr/bin/env node
-// Flags → options → hunt → output. The only place that sets process.exitCode.
+// Flags → options → hunt → output, as `run(argv, io)`: nothing happens at
+// import, and everything the outside world provides (streams, environment,
+// clock, Ctrl-C) comes in through `io`, so tests run the CLI in-process. The
+// bin (bin.ts) is a few lines around it and owns process.exitCode.
 
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import { awsSettings } from './aws.js';
 import { EXIT, UsageError } from './errors.js';
-import { hunt, openSources, prepareRules } from './hunt.js';
+import { hunt, prepareRules } from './hunt.js';
 import { resolveOptions, type RawOptions } from './options.js';
 import { ndjson } from './output/ndjson.js';
 import { forTerminal } from './output/sanitize.js';
 import { summary } from './output/summary.js';
 import { table } from './output/table.js';
-import { cloudTrailDdl, DEFAULT_REGIONS } from './engines/ddl.js';
-import { athenaQuery, huntQuery } from './engines/sql.js';
+import { cloudTrailDdl, DEFAULT_REGIONS } from './sql/ddl.js';
+import { athenaQuery, huntQuery } from './sql/sql.js';
+import { connectStores } from './stores/registry.js';
+
+/** What the CLI gets from the outside world. */
+export interface CliIO {
+  /** Data (hits, SQL, DDL, help). Resolves when written. */
+  stdout(text: string): Promise<void>;
+  /** Status, warnings, errors, the summary. */
+  stderr(text: string): void;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  /** Terminal width of stdout, when it is one. */
+  columns?: number;
+  env: Record<string, string | undefined>;
+  /** Now, as epoch ms (durations such as 30d count back from it). */
+  nowMs?: number;
+  /** Aborted on Ctrl-C. */
+  signal?: AbortSignal;
+  /** Where progress is drawn (stderr, when a terminal). */
+  progressStream?: NodeJS.WriteStream;
+  /** Test seams: a wrapped scan worker, a stubbed Athena client. */
+  workerUrl?: URL;
+  athenaClient?: AthenaClient;
+  athenaPollMs?: number;
+}
 
 const EXAMPLES: [string, string][] = [
   ['hunt --source ./AWSLogs --since 30d', 'Hunt the last 30 days of a local copy of a trail'],
@@ -27,17 +54,9 @@ const EXAMPLES: [string, string][] = [
 const EPILOGUE = `Exit codes: 0 done, 1 hits found (only with --fail-on-hits), 2 usage or rule error, 3 done but some objects failed.
 Hits go to stdout (a table on a terminal, NDJSON otherwise); progress, warnings and the summary go to stderr.`;
 
-// hunt supports node 20 with a pinned SDK; the SDK's notice about its own future
-// node support is noise on a responder's terminal.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-function report(line: string): void {
-  process.stderr.write(`hunt: ${forTerminal(line)}\n`);
-}
-
 /** `hunt athena-ddl --bucket s3://… --account …`: prints the CREATE TABLE for Athena. */
-function athenaDdl(argv: string[]): number {
-  const parsed = yargs(argv)
+async function athenaDdl(argv: string[], io: CliIO): Promise<number> {
+  const { parsed, output } = parseWith(yargs(argv)
     .scriptName('hunt athena-ddl')
     .usage('$0 --bucket s3://bucket[/prefix] --account <id>... [--organization o-...] [--region <name>...]\n\nPrints the Athena table for a CloudTrail trail (AWS\'s documented DDL, partition projection by account, region and day).')
     .option('bucket', { type: 'string', demandOption: true, describe: 'The trail bucket (and prefix) that holds AWSLogs/' })
@@ -48,14 +67,12 @@ function athenaDdl(argv: string[]): number {
     .option('table', { type: 'string', default: 'cloudtrail_logs', describe: 'Table name' })
     .option('first-day', { type: 'string', default: '2020/01/01', describe: 'First day of the projection range (YYYY/MM/DD)' })
     .strict()
-    .help()
-    .exitProcess(false)
-    .fail((msg, err) => {
-      throw new UsageError(err?.message ?? msg);
-    })
-    .parseSync() as Record<string, unknown>;
-  if (parsed.help) return EXIT.ok;
-  process.stdout.write(
+    .help(), argv);
+  if (parsed.help) {
+    await io.stdout(output);
+    return EXIT.ok;
+  }
+  await io.stdout(
     cloudTrailDdl({
       bucket: parsed.bucket as string,
       organization: parsed.organization as string | undefined,
@@ -69,11 +86,31 @@ function athenaDdl(argv: string[]): number {
   return EXIT.ok;
 }
 
-async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'athena-ddl') return athenaDdl(argv.slice(1));
+/** Runs the command line; resolves with the exit code. Never throws. */
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const report = (line: string) => io.stderr(`hunt: ${forTerminal(line)}\n`);
+  try {
+    return await main(argv, io, report);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      report(err.message);
+      return EXIT.usage;
+    }
+    io.stderr(`hunt: internal error: ${forTerminal((err as Error)?.stack ?? String(err))}\n`);
+    return EXIT.internal;
+  }
+}
+
+async function main(argv: string[], io: CliIO, report: (line: string) => void): Promise<number> {
+  if (argv[0] === 'athena-ddl') return athenaDdl(argv.slice(1), io);
   let raw: RawOptions;
   try {
-    raw = parseArgs(argv);
+    const parsed = parseArgs(argv, io);
+    if (parsed.output !== undefined) {
+      await io.stdout(parsed.output);
+      return EXIT.ok;
+    }
+    raw = parsed.raw!;
   } catch (err) {
     if (err instanceof UsageError) {
       report(err.message);
@@ -82,54 +119,65 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  if ((raw as { done?: boolean }).done) return EXIT.ok;
 
   const started = performance.now();
-  const abort = new AbortController();
-  let interruptedBySignal = false;
-  const onSigint = () => {
-    if (interruptedBySignal) process.exit(EXIT.interrupted); // second Ctrl-C: leave now
-    interruptedBySignal = true;
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-
-  try {
-    const opts = resolveOptions(raw, {
-      stdoutIsTTY: process.stdout.isTTY === true,
-      stderrIsTTY: process.stderr.isTTY === true,
-      noColor: process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '',
-      nowMs: Date.now(),
-    });
-    const rules = await prepareRules(opts, { report });
-    if (opts.dryRun) {
-      await write(opts.engine === 'athena' ? athenaQuery(opts, rules) : huntQuery(rules, 'duckdb', 'cloudtrail'));
-      return EXIT.ok;
-    }
-    const sources = await openSources(opts);
-    const result = await hunt(opts, rules, sources, {
-      report,
-      progressStream: process.stderr,
-      signal: abort.signal,
-    });
-    const out = opts.format === 'ndjson' ? ndjson(result.hits) : table(result.hits, opts.color);
-    await write(out);
-    if (!opts.quiet || result.interrupted) {
-      process.stderr.write(summary(result.tally, result.hits, performance.now() - started, result.interrupted));
-    }
-    if (result.interrupted) return EXIT.interrupted;
-    if (result.tally.failedCount > 0) return EXIT.failedObjects;
-    if (opts.failOnHits && result.hits.length > 0) return EXIT.hits;
+  const opts = resolveOptions(raw, {
+    stdoutIsTTY: io.stdoutIsTTY,
+    stderrIsTTY: io.stderrIsTTY,
+    noColor: io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '',
+    nowMs: io.nowMs ?? Date.now(),
+    prefilter: io.env.HUNT_PREFILTER,
+  });
+  const rules = await prepareRules(opts, { report });
+  if (opts.dryRun) {
+    await io.stdout(opts.engine === 'athena' ? athenaQuery(opts.athena, opts.scope, rules) : huntQuery(rules, 'duckdb', 'cloudtrail'));
     return EXIT.ok;
-  } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
   }
+  const stores = await connectStores(opts.sources, awsSettings(opts));
+  const result = await hunt(opts, rules, stores, {
+    report,
+    progressStream: io.progressStream,
+    signal: io.signal,
+    workerUrl: io.workerUrl,
+    athenaClient: io.athenaClient,
+    athenaPollMs: io.athenaPollMs,
+  });
+  const out = opts.format === 'ndjson' ? ndjson(result.hits) : table(result.hits, opts.color);
+  await io.stdout(out);
+  if (!opts.quiet || result.interrupted) {
+    io.stderr(summary(result.tally, result.hits, performance.now() - started, result.interrupted));
+  }
+  if (result.interrupted) return EXIT.interrupted;
+  if (result.tally.failedCount > 0) return EXIT.failedObjects;
+  if (opts.failOnHits && result.hits.length > 0) return EXIT.hits;
+  return EXIT.ok;
 }
 
-function parseArgs(argv: string[]): RawOptions {
-  let helped = false;
+/**
+ * Parses with yargs, capturing what it would print (help, version) instead of
+ * letting it write to the console; a usage error becomes a UsageError.
+ */
+function parseWith(parser: ReturnType<typeof yargs>, argv: string[]): { parsed: Record<string, unknown>; output: string } {
+  let output = '';
+  let failure: UsageError | undefined;
+  const parsed = parser
+    .exitProcess(false)
+    .fail((msg, err) => {
+      failure = new UsageError(oneLine(err?.message ?? msg));
+    })
+    .parseSync(argv, {}, (_err: unknown, _argv: unknown, text: string) => {
+      output = text ? `${text}\n` : '';
+    }) as Record<string, unknown>;
+  if (failure) throw failure;
+  return { parsed, output };
+}
+
+/** yargs writes some errors over several lines: a usage error is one clean line. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function parseArgs(argv: string[], io: CliIO): { raw?: RawOptions; output?: string } {
   const parser = yargs(argv)
     .scriptName('hunt')
     .usage('$0 --source <dir|file|s3://bucket[/prefix]>... [options]\n\nHunt archived AWS CloudTrail logs for MFA abuse.')
@@ -161,18 +209,13 @@ function parseArgs(argv: string[]): RawOptions {
     .version()
     .help()
     .alias('h', 'help')
-    .wrap(Math.min(120, process.stdout.columns || 100))
-    .exitProcess(false)
-    .fail((msg, err) => {
-      throw new UsageError(err?.message ?? msg);
-    });
-  const parsed = parser.parseSync() as Record<string, unknown>;
-  if (parsed.help || parsed.version) helped = true;
+    .wrap(Math.min(120, io.columns || 100));
+  const { parsed, output } = parseWith(parser, argv);
+  if (parsed.help || parsed.version) return { output };
   if (parsed._ && (parsed._ as unknown[]).length > 0) {
     throw new UsageError(`unexpected argument ${JSON.stringify(String((parsed._ as unknown[])[0]))}: sources are given with --source`);
   }
-  if (helped) return { done: true } as RawOptions;
-  return {
+  const raw: RawOptions = {
     source: parsed.source as string[] | undefined,
     since: parsed.since as string | undefined,
     until: parsed.until as string | undefined,
@@ -196,34 +239,5 @@ function parseArgs(argv: string[]): RawOptions {
     athenaOutput: parsed.athenaOutput as string | undefined,
     dryRun: parsed.dryRun as boolean | undefined,
   };
+  return { raw };
 }
-
-/** Writes to stdout; a closed pipe (`| head`) ends the hunt quietly. */
-function write(text: string): Promise<void> {
-  return new Promise((resolve) => {
-    if (text === '') return resolve();
-    process.stdout.write(text, () => resolve());
-  });
-}
-
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
-  throw err;
-});
-
-main(hideBin(process.argv)).then(
-  (code) => {
-    // After Ctrl-C a worker may still sit in a blocking read: leave now rather than wait for it.
-    if (code === EXIT.interrupted) process.exit(code);
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    if (err instanceof UsageError) {
-      report(err.message);
-      process.exitCode = EXIT.usage;
-      return;
-    }
-    process.stderr.write(`hunt: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exitCode = 70;
-  },
-);

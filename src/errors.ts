@@ -8,7 +8,8 @@ export type ObjectErrorCode =
   | 'not-json' // bytes are not JSON
   | 'not-cloudtrail' // JSON, but not {"Records": [...]}
   | 'too-large' // over the size guard
-  | 'worker-crash'; // the worker died twice on this object
+  | 'worker-crash' // the worker died twice on this object
+  | 'not-credential-report'; // a credential report found among the sources that cannot be read as one
 
 export interface ObjectError {
   code: ObjectErrorCode;
@@ -37,5 +38,6 @@ export const EXIT = {
   hits: 1,
   usage: 2,
   failedObjects: 3,
+  internal: 70,
   interrupted: 130,
 } as const;

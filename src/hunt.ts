@@ -1,43 +1,52 @@
-// Wires the stages: sources → pool of workers → merge → hits. No I/O details
-// live here; the CLI owns stdout, exit codes and signals.
+// Wires the stages: a reader feeds candidates into the merge, the merge makes
+// hits, posture rules add theirs. No I/O details live here; the CLI owns
+// stdout, exit codes and signals.
 
-import { readFile } from 'node:fs/promises';
-import { UsageError, type ObjectError } from './errors.js';
-import { Merge } from './merge/index.js';
-import { sortHits } from './merge/sort.js';
+import type { AthenaClient } from '@aws-sdk/client-athena';
+import { awsSettings } from './aws.js';
+import { UsageError } from './errors.js';
+import { Merge, sortHits } from './merge/index.js';
 import type { Hit } from './model.js';
-import { eventFilter, type HuntOptions } from './options.js';
-import { Progress } from './output/progress.js';
+import type { HuntOptions } from './options.js';
 import { Tally } from './output/summary.js';
-import { ScanPool } from './pool/pool.js';
 import { credentialReportHits } from './posture/credential-report.js';
+import type { ReadContext, Reader } from './readers/reader.js';
+import { listObjects } from './readers/reader.js';
 import { bundledRulesDir, loadRules, selectRules } from './rules/load.js';
 import type { PostureRule, Rule } from './rules/types.js';
-import type { Scope } from './sources/cloudtrail-key.js';
-import { LocalSource } from './sources/local.js';
-import type { S3Settings } from './sources/s3-client.js';
-import { referenceOf, type ObjectRef, type Source } from './sources/source.js';
+import { connectStores, storeKind, storeSettings } from './stores/registry.js';
+import type { ObjectRef, Store } from './stores/store.js';
 
 export interface HuntIO {
   /** Where notes, warnings and errors about the input go (stderr). */
   report(line: string): void;
   /** Progress goes here when it is a terminal. */
   progressStream?: NodeJS.WriteStream;
-  /** Aborted on Ctrl-C: workers stop and the partial result is returned. */
+  /** Aborted on Ctrl-C: readers stop and the partial result is returned. */
   signal?: AbortSignal;
-  /** --engine athena: a client (tests stub its transport), the poll interval, where --dry-run prints. */
-  athenaClient?: import('@aws-sdk/client-athena').AthenaClient;
+  /** The scan worker's entry (tests wrap it to inject faults). */
+  workerUrl?: URL;
+  /** --engine athena: a client (tests stub its transport) and the poll interval. */
+  athenaClient?: AthenaClient;
   athenaPollMs?: number;
-  printSql?: (sql: string) => void;
 }
 
 export interface HuntResult {
   hits: Hit[];
   tally: Tally;
   interrupted: boolean;
+  /** eventIDs shared by records of different content: each such record counted as its own event. */
+  merge: Merge;
 }
 
-export async function prepareRules(opts: HuntOptions, io: HuntIO): Promise<Rule[]> {
+/** Who reads the events, by `--engine`; each is loaded only when chosen. */
+const READERS: Record<HuntOptions['engine'], () => Promise<Reader>> = {
+  local: async () => (await import('./readers/objects.js')).objectsReader,
+  duckdb: async () => (await import('./readers/duckdb.js')).duckdbReader,
+  athena: async () => (await import('./readers/athena.js')).athenaReader,
+};
+
+export async function prepareRules(opts: HuntOptions, io: Pick<HuntIO, 'report'>): Promise<Rule[]> {
   const own = opts.rulePaths.length > 0;
   const loaded = await loadRules(own ? opts.rulePaths : [bundledRulesDir()]);
   if (loaded.skipped.length > 0 && !opts.quiet) {
@@ -48,142 +57,82 @@ export async function prepareRules(opts: HuntOptions, io: HuntIO): Promise<Rule[
   return rules;
 }
 
-export function s3Settings(opts: HuntOptions): S3Settings {
-  return { endpointUrl: opts.endpointUrl, profile: opts.profile };
-}
-
-/** Opens every source first, so a typo or a missing permission stops the hunt before any work. */
-export async function openSources(opts: HuntOptions): Promise<Source[]> {
-  return Promise.all(
-    opts.sources.map(async (s) => {
-      if (!s.startsWith('s3://')) return LocalSource.open(s);
-      // The AWS SDK takes a good part of a second to load: only S3 hunts pay for it.
-      const { S3Source } = await import('./sources/s3.js');
-      return S3Source.open(s, s3Settings(opts));
-    }),
-  );
-}
-
-/** Objects S3 workers hold at once; local reads need only one object of read-ahead. */
-function poolDepth(opts: HuntOptions, sources: Source[]): number {
-  if (!sources.some((s) => s.listRequests !== undefined)) return 2;
-  return Math.max(1, Math.ceil(opts.maxRequests / opts.workers));
-}
-
-export async function hunt(opts: HuntOptions, rules: Rule[], sources: Source[], io: HuntIO): Promise<HuntResult> {
-  const tally = new Tally();
-  const merge = new Merge(rules);
+export async function hunt(opts: HuntOptions, rules: Rule[], stores: Store[], io: HuntIO): Promise<HuntResult> {
   const posture = rules.find((r): r is PostureRule => r.kind === 'posture');
   if (opts.credentialReport && !posture) {
     throw new UsageError('--credential-report needs the posture rule aws-iam-user-mfa, which --rules/--rule left out');
   }
-  const reports: string[] = opts.credentialReport ? [opts.credentialReport] : [];
-  tally.s3 = sources.some((s) => s.listRequests !== undefined);
-  const scope: Scope = {
-    sinceMs: opts.sinceMs,
-    untilMs: opts.untilMs,
-    accounts: new Set(opts.accounts),
-    regions: new Set(opts.regions),
-  };
-  const filter = eventFilter(opts);
-  const eventRules = rules.some((r) => r.kind !== 'posture');
+  const ctx: ReadContext = { opts, rules, stores, merge: new Merge(rules), tally: new Tally(), io, reports: [] };
   let interrupted = false;
-
-  if (eventRules && opts.engine === 'athena') {
-    // Loaded only when asked for: the local engine never pays for DuckDB or the Athena client.
-    const { huntWithAthena } = await import('./engines/run.js');
-    await huntWithAthena(opts, rules, merge, tally, io);
-  } else if (sources.length > 0 && eventRules && opts.engine === 'duckdb') {
-    const refs: ObjectRef[] = [];
-    for await (const ref of listObjects(sources, scope, tally, reports, io)) refs.push(ref);
-    const { huntWithDuckDB } = await import('./engines/run.js');
-    await huntWithDuckDB(opts, rules, refs, merge, tally, io);
-  } else if (sources.length > 0 && eventRules) {
-    const progress = opts.progress && io.progressStream ? new Progress(io.progressStream, tally) : undefined;
-    const pool = new ScanPool({ workers: opts.workers, depth: poolDepth(opts, sources) }, { rules, filter, s3: s3Settings(opts) }, {
-      scanned(ref, candidates, stats) {
-        tally.addScanned(stats);
-        for (const c of candidates) merge.add(c);
-        const dropped = stats.notObjects + stats.badTimes;
-        if (dropped > 0 && !opts.quiet) {
-          const why = [];
-          if (stats.notObjects) why.push(`${stats.notObjects} not an object`);
-          if (stats.badTimes) why.push(`${stats.badTimes} without a valid eventTime`);
-          io.report(`warning: ${referenceOf(ref)}: dropped ${dropped} record(s) (${why.join(', ')})`);
-        }
-      },
-      failed(ref: ObjectRef, error: ObjectError) {
-        tally.addFailed(error.code);
-        io.report(`error: ${referenceOf(ref)}: ${error.message}`);
-      },
-      requested(getRequests) {
-        tally.getRequests += getRequests;
-      },
-    });
-    const onAbort = () => {
-      interrupted = true;
-      void pool.stop();
-    };
-    io.signal?.addEventListener('abort', onAbort, { once: true });
-    progress?.start();
-    try {
-      await pool.run(listObjects(sources, scope, tally, reports, io));
-    } finally {
-      progress?.stop();
-      io.signal?.removeEventListener('abort', onAbort);
-      await pool.stop();
-      for (const s of sources) tally.listRequests += s.listRequests ?? 0;
-    }
-  } else if (sources.length > 0) {
+  if (rules.some((r) => r.kind !== 'posture') && (stores.length > 0 || opts.engine === 'athena')) {
+    ({ interrupted } = await (await READERS[opts.engine]()).read(ctx));
+  } else {
     // Only posture rules: no object is scanned, but the sources may carry credential reports.
-    for await (const ref of listObjects(sources, scope, tally, reports, io)) void ref;
+    for await (const ref of listObjects(ctx)) void ref;
   }
-
-  let hits = merge.hits();
-  // Reports found among the sources are read only when the posture rule runs.
-  if (reports.length > 0 && posture) {
-    const postureHits: Hit[] = [];
-    for (const file of reports) {
-      let text: string;
-      if (file === 'aws' && file === opts.credentialReport) {
-        const { fetchCredentialReport } = await import('./posture/iam-report.js');
-        text = await fetchCredentialReport(s3Settings(opts));
-      } else {
-        try {
-          text = await readFile(file, 'utf8');
-        } catch (err) {
-          throw new UsageError(`--credential-report ${file}: cannot read it (${(err as Error).message})`);
-        }
-      }
-      postureHits.push(...credentialReportHits(text, posture, file));
-      tally.credentialReports++;
-    }
-    hits = sortHits([...hits, ...postureHits]);
+  let hits = ctx.merge.hits();
+  if (posture && !interrupted) {
+    const postureHits = await readCredentialReports(ctx, posture);
+    if (postureHits.length > 0) hits = sortHits(hits.concat(postureHits));
   }
-  return { hits, tally, interrupted };
+  return { hits, tally: ctx.tally, interrupted, merge: ctx.merge };
 }
 
-/** Every source's listing, in order, as the object references the pool scans; the rest is tallied. */
-async function* listObjects(sources: Source[], scope: Scope, tally: Tally, reports: string[], io: HuntIO): AsyncGenerator<ObjectRef> {
-  for (const source of sources) {
-    for await (const entry of source.list(scope)) {
-      switch (entry.type) {
-        case 'object':
-          tally.listed++;
-          yield entry.ref;
-          break;
-        case 'skipped':
-          tally.addSkipped(entry.reason, entry.folder);
-          break;
-        case 'credential-report':
-          reports.push(entry.path);
-          break;
-        case 'unlistable':
-          tally.addFailed('unlistable');
-          io.report(`error: ${entry.reference}: ${entry.message}`);
-          break;
+/**
+ * `--credential-report` (a file, or `aws` for the live report) and the reports
+ * found among the sources, each read once. A report found among the sources
+ * is input like any object: one that cannot be read as a report is FAILED and
+ * named, and the hunt goes on; a bad `--credential-report` is a usage error.
+ */
+async function readCredentialReports(ctx: ReadContext, posture: PostureRule): Promise<Hit[]> {
+  const { opts, tally, io } = ctx;
+  const hits: Hit[] = [];
+  const explicit = opts.credentialReport;
+  if (explicit === 'aws') {
+    const { fetchCredentialReport } = await import('./posture/iam-report.js');
+    addAll(hits, credentialReportHits(await fetchCredentialReport(awsSettings(opts)), posture, 'aws'));
+    tally.credentialReports++;
+  } else if (explicit !== undefined) {
+    const [store] = await connectStores([explicit], awsSettings(opts));
+    let named: { ref: ObjectRef; id: string } | undefined;
+    for await (const entry of store!.list(opts.scope)) {
+      if (entry.type === 'object' || entry.type === 'credential-report') {
+        named = { ref: entry.ref, id: entry.id };
+        break;
       }
     }
+    if (!named) throw new UsageError(`--credential-report ${explicit}: not a file; give the CSV of aws iam get-credential-report, or aws`);
+    // Also found among the sources: read it once.
+    ctx.reports = ctx.reports.filter((r) => r.id !== named.id);
+    const text = await readReport(ctx, named.ref).catch((err: { message?: string }) => {
+      throw new UsageError(`--credential-report ${explicit}: cannot read it (${err.message ?? String(err)})`);
+    });
+    addAll(hits, credentialReportHits(text, posture, named.ref.reference));
+    tally.credentialReports++;
   }
-  tally.listingDone = true;
+  for (const { ref } of ctx.reports) {
+    let found: Hit[];
+    try {
+      found = credentialReportHits(await readReport(ctx, ref), posture, ref.reference);
+    } catch (err) {
+      tally.addFailed('not-credential-report');
+      const message = (err as Error).message ?? String(err);
+      io.report(`error: ${ref.reference}: ${message.startsWith(`${ref.reference}: `) ? message.slice(ref.reference.length + 2) : message}`);
+      continue;
+    }
+    addAll(hits, found);
+    tally.credentialReports++;
+  }
+  return hits;
+}
+
+async function readReport(ctx: ReadContext, ref: ObjectRef): Promise<string> {
+  const open = (await storeKind(ref.store)).opener(await storeSettings(awsSettings(ctx.opts), ctx.stores));
+  const { bytes } = await open(ref);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+/** Appends without a spread: a report can flag more users than a call has room for arguments. */
+function addAll(into: Hit[], from: readonly Hit[]): void {
+  for (const hit of from) into.push(hit);
 }

@@ -3,18 +3,30 @@
 
 import { availableParallelism } from 'node:os';
 import { UsageError } from './errors.js';
-import type { EventFilter } from './pool/protocol.js';
+
+/**
+ * Which events count, as every store, reader and scanner reads it: `--since`
+ * (inclusive) and `--until` (exclusive) on eventTime, `--account`,
+ * `--region`. Plain data: it crosses to the workers as it is.
+ */
+export interface Scope {
+  /** Epoch ms; -Infinity when open. */
+  sinceMs: number;
+  /** Epoch ms; Infinity when open. */
+  untilMs: number;
+  /** Empty = all. */
+  accounts: string[];
+  /** Empty = all. */
+  regions: string[];
+}
 
 export interface HuntOptions {
   sources: string[];
-  sinceMs: number;
-  untilMs: number;
+  scope: Scope;
   /** `--rules` paths; empty = the bundled pack. */
   rulePaths: string[];
   /** `--rule` globs on rule names; empty = all. */
   ruleGlobs: string[];
-  accounts: string[];
-  regions: string[];
   format: 'table' | 'ndjson';
   workers: number;
   /** S3 GetObject requests in flight at most, over all workers. */
@@ -31,6 +43,8 @@ export interface HuntOptions {
   athena: AthenaOptions;
   /** Print the engine's SQL instead of hunting. */
   dryRun: boolean;
+  /** Parse only records that hold a rule literal (`HUNT_PREFILTER=off` turns it off). */
+  prefilter: boolean;
 }
 
 export interface AthenaOptions {
@@ -96,7 +110,16 @@ export interface RawOptions {
   dryRun?: boolean;
 }
 
-export function resolveOptions(raw: RawOptions, env: { stdoutIsTTY: boolean; stderrIsTTY: boolean; noColor: boolean; nowMs: number }): HuntOptions {
+export interface OptionEnv {
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  noColor: boolean;
+  nowMs: number;
+  /** `HUNT_PREFILTER` (benchmarks and tests turn the prefilter off with `off`). */
+  prefilter?: string;
+}
+
+export function resolveOptions(raw: RawOptions, env: OptionEnv): HuntOptions {
   const sources = (raw.source ?? []).filter((s) => s !== '');
   const engine = raw.engine ?? 'local';
   if (engine !== 'local' && engine !== 'duckdb' && engine !== 'athena') {
@@ -147,12 +170,9 @@ export function resolveOptions(raw: RawOptions, env: { stdoutIsTTY: boolean; std
   }
   return {
     sources,
-    sinceMs,
-    untilMs,
+    scope: { sinceMs, untilMs, accounts: raw.account ?? [], regions: raw.region ?? [] },
     rulePaths: raw.rules ?? [],
     ruleGlobs: raw.rule ?? [],
-    accounts: raw.account ?? [],
-    regions: raw.region ?? [],
     format,
     workers,
     maxRequests,
@@ -171,10 +191,6 @@ export function resolveOptions(raw: RawOptions, env: { stdoutIsTTY: boolean; std
       output: raw.athenaOutput,
     },
     dryRun: raw.dryRun ?? false,
+    prefilter: env.prefilter?.toLowerCase() !== 'off',
   };
-}
-
-/** Which events count at all, as every engine applies it to each event. */
-export function eventFilter(opts: HuntOptions): EventFilter {
-  return { sinceMs: opts.sinceMs, untilMs: opts.untilMs, accounts: opts.accounts, regions: opts.regions };
 }

@@ -3,8 +3,8 @@
 
 import type { ObjectErrorCode } from '../errors.js';
 import type { Hit } from '../model.js';
-import type { ObjectStats } from '../pool/protocol.js';
-import type { SkipReason } from '../sources/source.js';
+import type { ObjectStats } from '../scan/scanner.js';
+import type { SkipReason } from '../stores/store.js';
 
 const SKIP_WORDS: Record<SkipReason, string> = {
   digest: 'CloudTrail digest',
@@ -22,6 +22,7 @@ const FAIL_WORDS: Record<ObjectErrorCode, string> = {
   'not-cloudtrail': 'not CloudTrail',
   'too-large': 'too large',
   'worker-crash': 'crashed the scanner',
+  'not-credential-report': 'not a credential report',
 };
 
 export class Tally {
@@ -35,12 +36,12 @@ export class Tally {
   readonly skippedFolders = new Map<SkipReason, number>();
   readonly failed = new Map<ObjectErrorCode | 'unlistable', number>();
   credentialReports = 0;
-  /** S3 requests, shown when an S3 source was hunted. */
-  listRequests = 0;
-  getRequests = 0;
-  s3 = false;
+  /** Requests of network stores, by the store's label (`S3`): shown when such a store was hunted. */
+  readonly requests = new Map<string, { list: number; get: number }>();
   /** Objects listed so far (for progress). */
   listed = 0;
+  /** Bytes of the objects listed so far (for progress). */
+  listedBytes = 0;
   listingDone = false;
 
   addScanned(stats: ObjectStats): void {
@@ -50,6 +51,13 @@ export class Tally {
     this.events += stats.events;
     this.notObjects += stats.notObjects;
     this.badTimes += stats.badTimes;
+  }
+
+  addRequests(label: string, list: number, get: number): void {
+    const held = this.requests.get(label) ?? { list: 0, get: 0 };
+    held.list += list;
+    held.get += get;
+    this.requests.set(label, held);
   }
 
   addSkipped(reason: SkipReason, folder: boolean): void {
@@ -105,7 +113,9 @@ export function summary(tally: Tally, hits: readonly Hit[], elapsedMs: number, i
     if (tally.badTimes) parts.push(`${tally.badTimes.toLocaleString('en-US')} without a valid eventTime`);
     lines.push(`dropped ${plural(dropped, 'record')}: ${parts.join(', ')}`);
   }
-  if (tally.s3) lines.push(`S3 requests: ${plural(tally.listRequests, 'LIST')}, ${plural(tally.getRequests, 'GET')}`);
+  for (const [label, n] of [...tally.requests].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    lines.push(`${label} requests: ${plural(n.list, 'LIST')}, ${plural(n.get, 'GET')}`);
+  }
   if (tally.credentialReports > 0) lines.push(`read ${plural(tally.credentialReports, 'credential report')}`);
   const perRule = new Map<string, number>();
   for (const h of hits) perRule.set(h.rule, (perRule.get(h.rule) ?? 0) + 1);

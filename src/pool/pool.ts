@@ -3,32 +3,43 @@
 // and listing overlaps scanning. Each worker is given at most `depth` objects:
 // it reads the next one while it scans the current one, and scans one at a
 // time. A worker that dies is replaced and its objects are retried once, each
-// alone on a fresh worker, so a second crash names the object that caused it.
+// alone on a fresh worker, so a second crash names the object that caused it:
+// a crash is an outcome of that object, and the hunt goes on. Only workers
+// that die before they are ready (they cannot start at all) stop the hunt.
+// Objects of network stores count against a cap of requests in flight over
+// all workers (`--max-requests`).
 
 import { Worker } from 'node:worker_threads';
 import type { ObjectError } from '../errors.js';
 import type { Candidate } from '../model.js';
-import type { ObjectRef } from '../sources/source.js';
+import type { ObjectRef } from '../stores/store.js';
 import { isFromWorker, type FromWorker, type ObjectStats, type ToWorker, type WorkerSetup } from './protocol.js';
 
 export interface PoolSink {
   scanned(ref: ObjectRef, candidates: Candidate[], stats: ObjectStats): void;
   failed(ref: ObjectRef, error: ObjectError): void;
-  /** S3 GetObject requests a worker sent for one object (retries included). */
-  requested?(getRequests: number): void;
+  /** GET requests a worker sent for one object (retries included). */
+  requested?(ref: ObjectRef, requests: number): void;
 }
 
 export interface PoolOptions {
   workers: number;
   /** Objects given to one worker at a time (the one it scans plus read-ahead). */
   depth?: number;
+  /** Store keys whose objects are fetched over a network, and how many such objects may be in flight at once. */
+  remote?: { stores: ReadonlySet<string>; maxInFlight: number };
+  /** The worker entry (tests wrap it to inject faults); default: the built scan worker. */
+  workerUrl?: URL;
 }
+
+/** Workers that die before they are ready, in a row, before the hunt gives up. */
+const MAX_STARTUP_FAILURES = 3;
 
 /**
  * The compiled worker. Under the test runner this module is loaded from
  * `src/` as TypeScript, while workers must be JavaScript: use the build.
  */
-function workerUrl(): URL {
+export function scanWorkerUrl(): URL {
   const fromSource = import.meta.url.endsWith('.ts');
   return new URL(fromSource ? '../../dist/workers/scan.worker.js' : '../../workers/scan.worker.js', import.meta.url);
 }
@@ -41,6 +52,7 @@ interface Job {
 interface Slot {
   worker: Worker;
   jobs: Map<number, Job>;
+  ready: boolean;
 }
 
 export class ScanPool {
@@ -53,7 +65,9 @@ export class ScanPool {
   private inFlight = 0;
   private nextJob = 1;
   private stopped = false;
-  private crashes = 0;
+  /** Workers that died before they were ready, since the last one that started. */
+  private startupFailures = 0;
+  private remoteInFlight = 0;
   private lastCrash?: Error;
   private settle?: { resolve: () => void; reject: (err: Error) => void };
 
@@ -94,15 +108,21 @@ export class ScanPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(workerUrl(), {
+    const worker = new Worker(this.options.workerUrl ?? scanWorkerUrl(), {
       workerData: this.setup,
       // A small young generation suits short-lived parse garbage and keeps RSS down.
       resourceLimits: { maxYoungGenerationSizeMb: 48 },
       stdout: false,
       stderr: false,
     });
-    const slot: Slot = { worker, jobs: new Map() };
+    const slot: Slot = { worker, jobs: new Map(), ready: false };
     worker.on('message', (message: unknown) => this.onMessage(slot, message));
+    // A reply the main thread cannot deserialize names no job: treat it as a
+    // crash of that worker, so its objects are retried alone and then named.
+    worker.on('messageerror', (err) => {
+      this.lastCrash = err;
+      void worker.terminate();
+    });
     // An uncaught error ends the worker; 'exit' follows and decides what to retry.
     worker.on('error', (err) => {
       this.lastCrash = err;
@@ -143,14 +163,22 @@ export class ScanPool {
   }
 
   private room(slot: Slot): number {
+    // Objects go only to workers that said they are ready: a worker that dies
+    // before then holds none, and is one that cannot start.
+    if (!slot.ready) return 0;
     for (const job of slot.jobs.values()) if (job.attempt > 1) return 0; // a retry runs alone
     return this.depth - slot.jobs.size;
   }
 
+  private isRemote(job: Job): boolean {
+    return this.options.remote?.stores.has(job.ref.store) ?? false;
+  }
+
   private slotFor(job: Job): Slot | undefined {
+    if (this.isRemote(job) && this.remoteInFlight >= this.options.remote!.maxInFlight) return undefined;
     let best: Slot | undefined;
     for (const slot of this.slots) {
-      const fits = job.attempt > 1 ? slot.jobs.size === 0 : this.room(slot) > 0;
+      const fits = job.attempt > 1 ? slot.ready && slot.jobs.size === 0 : this.room(slot) > 0;
       if (fits && (!best || slot.jobs.size < best.jobs.size)) best = slot;
     }
     return best;
@@ -160,6 +188,7 @@ export class ScanPool {
     const id = this.nextJob++;
     slot.jobs.set(id, job);
     this.inFlight++;
+    if (this.isRemote(job)) this.remoteInFlight++;
     const message: ToWorker = { type: 'scan', job: id, ref: job.ref };
     slot.worker.postMessage(message);
   }
@@ -169,19 +198,30 @@ export class ScanPool {
       this.fail(new Error(`scan pool: unknown message from a worker: ${JSON.stringify(message)?.slice(0, 200)}`));
       return;
     }
+    if (message.type === 'ready') {
+      slot.ready = true;
+      this.startupFailures = 0;
+      this.pump();
+      return;
+    }
     const job = slot.jobs.get(message.job);
     if (!job) {
       this.fail(new Error(`scan pool: a worker answered job ${message.job}, which it was not given`));
       return;
     }
-    slot.jobs.delete(message.job);
-    this.inFlight--;
+    this.release(slot, message.job, job);
     this.finish(job.ref, message);
     this.pump();
   }
 
-  private finish(ref: ObjectRef, message: FromWorker): void {
-    if (message.getRequests > 0) this.sink.requested?.(message.getRequests);
+  private release(slot: Slot, id: number, job: Job): void {
+    slot.jobs.delete(id);
+    this.inFlight--;
+    if (this.isRemote(job)) this.remoteInFlight--;
+  }
+
+  private finish(ref: ObjectRef, message: FromWorker & { type: 'scanned' | 'failed' }): void {
+    if (message.requests > 0) this.sink.requested?.(ref, message.requests);
     if (message.type === 'scanned') this.sink.scanned(ref, message.candidates, message.stats);
     else this.sink.failed(ref, message.error);
   }
@@ -190,22 +230,22 @@ export class ScanPool {
     const index = this.slots.indexOf(slot);
     if (index < 0 || this.stopped) return; // terminated by stop()
     this.slots.splice(index, 1);
-    // Workers that die without a poisoned object to blame (e.g. at start-up) must not respawn forever.
-    if (++this.crashes > 2 * this.options.workers + 8) {
-      this.fail(new Error(`scan workers keep crashing: ${this.lastCrash?.message ?? 'no error given'}`));
+    // Workers that cannot even start have no poisoned object to blame: they must not respawn forever.
+    if (!slot.ready && ++this.startupFailures >= MAX_STARTUP_FAILURES) {
+      this.fail(new Error(`scan workers cannot start: ${this.lastCrash?.message ?? 'no error given'}`));
       return;
     }
     this.spawn();
     const retries: Job[] = [];
-    for (const job of slot.jobs.values()) {
-      this.inFlight--;
+    for (const [id, job] of [...slot.jobs]) {
+      this.release(slot, id, job);
       if (job.attempt === 1) {
         retries.push({ ref: job.ref, attempt: 2 });
       } else {
         this.sink.failed(job.ref, { code: 'worker-crash', message: 'the scanner crashed on this object twice' });
       }
     }
-    this.pending.unshift(...retries);
+    for (let i = retries.length - 1; i >= 0; i--) this.pending.unshift(retries[i]!);
     this.pump();
   }
 }

@@ -3,51 +3,35 @@
 
 import type { ObjectError } from '../errors.js';
 import type { Candidate } from '../model.js';
+import type { Scope } from '../options.js';
 import type { Rule } from '../rules/types.js';
-import type { S3Settings } from '../sources/s3-client.js';
-import type { ObjectRef } from '../sources/source.js';
+import type { ObjectStats } from '../scan/scanner.js';
+import type { ObjectRef, StoreSettings } from '../stores/store.js';
+
+export type { ObjectStats } from '../scan/scanner.js';
 
 /** What every worker is started with (`workerData`). */
 export interface WorkerSetup {
   rules: Rule[];
-  filter: EventFilter;
-  /** How workers reach S3 (each worker makes its own client). */
-  s3: S3Settings;
-}
-
-/** Which events count at all: `--since/--until`, `--account`, `--region`. */
-export interface EventFilter {
-  sinceMs: number;
-  untilMs: number;
-  accounts: string[];
-  regions: string[];
+  scope: Scope;
+  prefilter: boolean;
+  /** How workers open objects (each worker makes its own clients). */
+  stores: StoreSettings;
 }
 
 /** Main → worker. */
 export type ToWorker = { type: 'scan'; job: number; ref: ObjectRef };
 
-/** What one scanned object contributed, for the summary. */
-export interface ObjectStats {
-  /** Uncompressed bytes. */
-  bytes: number;
-  /** Records in the object. */
-  records: number;
-  /** Events inside the scope (time window, accounts, regions). */
-  events: number;
-  /** Records that are not JSON objects. */
-  notObjects: number;
-  /** Events without a parsable `eventTime`. */
-  badTimes: number;
-}
-
-/** Worker → main. */
+/** Worker → main. `requests`: GET requests sent for the object (retries included). */
 export type FromWorker =
-  | { type: 'scanned'; job: number; candidates: Candidate[]; stats: ObjectStats; getRequests: number }
-  | { type: 'failed'; job: number; error: ObjectError; getRequests: number };
+  | { type: 'ready' }
+  | { type: 'scanned'; job: number; candidates: Candidate[]; stats: ObjectStats; requests: number }
+  | { type: 'failed'; job: number; error: ObjectError; requests: number };
 
 export function isFromWorker(message: unknown): message is FromWorker {
   if (typeof message !== 'object' || message === null) return false;
   const m = message as { type?: unknown; job?: unknown };
+  if (m.type === 'ready') return true;
   return (m.type === 'scanned' || m.type === 'failed') && typeof m.job === 'number';
 }
 

@@ -8,7 +8,7 @@ import {
   IAMClient,
 } from '@aws-sdk/client-iam';
 import { UsageError } from '../errors.js';
-import { describeS3Error, MAX_ATTEMPTS, regionFromChain, type S3Settings } from '../sources/s3-client.js';
+import { describeAwsError, MAX_ATTEMPTS, regionFromChain, type AwsSettings } from '../aws.js';
 
 export interface CredentialReportOptions {
   /** A ready client (tests stub its transport); otherwise one is made from the settings. */
@@ -23,7 +23,7 @@ const REFERENCE = '--credential-report aws';
 const NEEDED = 'iam:GenerateCredentialReport and iam:GetCredentialReport';
 
 /** The credential report as CSV text, as `aws iam get-credential-report` gives it base64-decoded. */
-export async function fetchCredentialReport(settings: S3Settings, options: CredentialReportOptions = {}): Promise<string> {
+export async function fetchCredentialReport(settings: AwsSettings, options: CredentialReportOptions = {}): Promise<string> {
   // IAM is global: --endpoint-url names an S3 store, not IAM, and is not used here.
   const client =
     options.client ??
@@ -60,7 +60,7 @@ export async function fetchCredentialReport(settings: S3Settings, options: Crede
     }
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    const failure = describeS3Error(err);
+    const failure = describeAwsError(err);
     if (failure.reason === 'access denied') {
       throw new UsageError(`${REFERENCE}: access denied; the credentials need ${NEEDED} (pick others with --profile)`);
     }

@@ -3,7 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -199,7 +199,10 @@ describe('thread faults', () => {
   it('retries an object whose worker crashed once, and loses nothing', async () => {
     await put('crash/a.json.gz', gz([deactivate()]));
     await put('crash/flaky.json.gz', gz([deactivate()]));
-    const run = await hunt(['--source', at('crash'), '--format', 'ndjson'], { env: { HUNT_FAULT: 'crash-once:flaky' } });
+    const state = await mkdtemp(path.join(tmpdir(), 'hunt-fault-'));
+    const run = await hunt(['--source', at('crash'), '--format', 'ndjson'], { fault: { mode: 'crash-once', text: 'flaky', stateDir: state } });
+    expect(readdirSync(state)).toHaveLength(1); // it did crash once
+    expect(readdirSync(at('crash')).sort()).toEqual(['a.json.gz', 'flaky.json.gz']); // and wrote nothing beside the evidence
     expect(run.code).toBe(0);
     expect(lines(run.stdout)).toHaveLength(2);
   });
@@ -208,10 +211,21 @@ describe('thread faults', () => {
     await put('poison/a.json.gz', gz([deactivate()]));
     await put('poison/b.json.gz', gz([deactivate()]));
     await put('poison/poisoned.json.gz', gz([deactivate()]));
-    const run = await hunt(['--source', at('poison'), '--format', 'ndjson', '--workers', '2'], { env: { HUNT_FAULT: 'crash:poisoned' } });
+    const run = await hunt(['--source', at('poison'), '--format', 'ndjson', '--workers', '2'], { fault: { mode: 'crash', text: 'poisoned' } });
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/poisoned\.json\.gz: the scanner crashed on this object twice/);
     expect(lines(run.stdout)).toHaveLength(2);
+  });
+});
+
+describe('many poisoned objects', () => {
+  it('each crash is that object\'s outcome: nine of them fail alone and the hunt completes with the rest', async () => {
+    await put('nine/good.json.gz', gz([deactivate()]));
+    for (let i = 0; i < 9; i++) await put(`nine/poisoned-${i}.json.gz`, gz([deactivate()]));
+    const run = await hunt(['--source', at('nine'), '--format', 'ndjson', '--workers', '2'], { fault: { mode: 'crash', text: 'poisoned' } });
+    expect(run.code).toBe(3);
+    expect(run.stderr.match(/the scanner crashed on this object twice/g)).toHaveLength(9);
+    expect(lines(run.stdout)).toHaveLength(1);
   });
 });
 
@@ -229,22 +243,22 @@ describe('pipes and signals', () => {
     expect(stderr).not.toMatch(/EPIPE|internal error/);
   });
 
-  it('on Ctrl-C stops the workers, prints a partial summary and exits non-zero', async () => {
+  it('on Ctrl-C stops the workers, prints a partial summary and exits 130, even with a worker stuck in a scan', async () => {
     await put('sigint/a.json.gz', gz([deactivate()]));
     await put('sigint/stuck.json.gz', gz([deactivate()]));
-    const child = spawn(process.execPath, [BIN, '--source', at('sigint'), '--format', 'ndjson', '--workers', '2'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, HUNT_FAULT: 'hang:stuck' },
+    const state = await mkdtemp(path.join(tmpdir(), 'hunt-fault-'));
+    const abort = new AbortController();
+    const running = hunt(['--source', at('sigint'), '--format', 'ndjson', '--workers', '2'], {
+      fault: { mode: 'hang', text: 'stuck', stateDir: state },
+      io: { signal: abort.signal },
     });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     // Wait until a worker is stuck on the object, then a moment for the other one.
-    for (let i = 0; i < 300 && !existsSync(at('sigint/stuck.json.gz.hanging')); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 300 && !existsSync(path.join(state, 'hanging')); i++) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 1000));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-    expect(code).toBe(130);
-    expect(stderr).toMatch(/interrupted: partial results; scanned [01] object/);
+    abort.abort();
+    const run = await running;
+    expect(run.code).toBe(130);
+    expect(run.stderr).toMatch(/interrupted: partial results; scanned [01] object/);
   });
 
   it('refuses a FIFO named as a source instead of blocking on it', async () => {

@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DuckEngine } from '../../src/engines/duckdb.js';
-import { cloudTrailDdl } from '../../src/engines/ddl.js';
-import type { Row } from '../../src/engines/rows.js';
-import { huntQuery, selectList } from '../../src/engines/sql.js';
-import { hunt, prepareRules, openSources } from '../../src/hunt.js';
+import { DuckEngine } from '../../src/sql/duckdb.js';
+import { cloudTrailDdl } from '../../src/sql/ddl.js';
+import type { Row } from '../../src/sql/rows.js';
+import { huntQuery, selectList } from '../../src/sql/sql.js';
+import { hunt, prepareRules } from '../../src/hunt.js';
+import { connectStores } from '../../src/stores/registry.js';
 import { resolveOptions, type RawOptions } from '../../src/options.js';
 import { ndjson } from '../../src/output/ndjson.js';
 import { hunt as huntCli, ROOT } from '../helpers/cli.js';
@@ -109,7 +110,7 @@ describe('--engine athena with a stubbed transport', () => {
       engine.close();
     }
     columns = ['path', ...selectList('duckdb').split(',\n').slice(1).map((c) => c.trim().split(' ').pop()!)];
-    const local = await hunt(opts, rules, await openSources(opts), { report: () => {} });
+    const local = await hunt(opts, rules, await connectStores(opts.sources, {}), { report: () => {} });
     localNdjson = ndjson(local.hits.filter((h) => h.rule !== 'aws-iam-user-mfa'));
     expect(rows.length).toBeGreaterThan(20);
   });

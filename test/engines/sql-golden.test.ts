@@ -4,9 +4,8 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cloudTrailDdl } from '../../src/engines/ddl.js';
-import { detectionBounds, formatFilter, huntQuery, type Dialect } from '../../src/engines/sql.js';
-import { DELIVERY_MARGIN_MS } from '../../src/sources/cloudtrail-key.js';
+import { cloudTrailDdl } from '../../src/sql/ddl.js';
+import { detectionBounds, formatFilter, huntQuery, type Dialect } from '../../src/sql/sql.js';
 import { bundledRules, modifierRules } from './helpers.js';
 
 const dir = fileURLToPath(new URL('../golden/sql/', import.meta.url));
@@ -39,7 +38,6 @@ describe('golden SQL filters', async () => {
       untilMs: Date.parse('2026-10-07T00:00:00Z'),
       accounts: ['111122223333'],
       regions: ['us-east-1', 'eu-west-1'],
-      marginMs: DELIVERY_MARGIN_MS,
     });
     golden('bundled.athena-query.sql', q);
   });

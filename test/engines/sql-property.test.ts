@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckEngine } from '../../src/engines/duckdb.js';
-import { detectionBounds } from '../../src/engines/sql.js';
+import { DuckEngine } from '../../src/sql/duckdb.js';
+import { detectionBounds } from '../../src/sql/sql.js';
 import { compileDetection } from '../../src/rules/compile.js';
 import { bundledRules, modifierRules } from './helpers.js';
 
@@ -91,7 +91,7 @@ describe('SQL filter vs the local matcher on random events (DuckDB)', () => {
       const match = compileDetection(rule.detection, { file: rule.file });
       const b = detectionBounds(rule.detection, rule.file, 'duckdb');
       const ids = async (where: string) =>
-        new Set((await engine.rowsOf([file], `SELECT "$path" AS path, eventid FROM cloudtrail WHERE ${where}`)).map((r) => r.eventid));
+        new Set((await engine.rowsOf([file], `SELECT "$path" AS path, eventid FROM cloudtrail WHERE ${where}`)).map((r) => r.eventid as string));
       const over = await ids(b.over);
       const under = await ids(b.under);
       const local = new Set(events.filter((e) => match(e)).map((e) => e.eventID as string));

@@ -1,11 +1,16 @@
-// Runs the built binary as a user would, and collects what it prints.
+// Runs hunt as a user would and collects what it prints: in-process through
+// run(argv, io) (fast: most tests), or as the built binary in a child process
+// (the few end-to-end tests: the bin, signals, pipes, S3 credentials).
 
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { run as runCli, type CliIO } from '../../src/cli.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = path.join(ROOT, 'dist/src/cli.js');
+export const BIN = path.join(ROOT, 'dist/src/bin.js');
 
 export interface Run {
   code: number | null;
@@ -14,10 +19,49 @@ export interface Run {
   stderr: string;
 }
 
-export function hunt(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Run> {
+export interface RunOptions {
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  /** In-process only: a fault to inject in the scan workers (see fault-worker.mjs). */
+  fault?: { mode: 'crash' | 'crash-once' | 'hang'; text: string; stateDir?: string };
+  /** In-process only: what the CLI would see of the terminal. */
+  io?: Partial<CliIO>;
+}
+
+/** hunt in-process: the same run() the bin calls, with captured streams. */
+export async function hunt(args: string[], options: RunOptions = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    stdout: async (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    workerUrl: options.fault ? faultWorkerUrl(options.fault) : undefined,
+    ...options.io,
+  });
+  return { code, signal: null, stdout, stderr };
+}
+
+/** The scan worker wrapped so that it fails on objects whose reference contains `text`: an entry module in a temp folder. */
+export function faultWorkerUrl(fault: NonNullable<RunOptions['fault']>): URL {
+  const wrapper = pathToFileURL(path.join(ROOT, 'test/helpers/fault-worker.mjs')).href;
+  const config = JSON.stringify({ mode: fault.mode, text: fault.text, state: fault.stateDir ?? null });
+  const entry = path.join(mkdtempSync(path.join(tmpdir(), 'hunt-fault-worker-')), 'worker.mjs');
+  writeFileSync(entry, `import { installFault } from ${JSON.stringify(wrapper)};\nawait installFault(${config});\n`);
+  return pathToFileURL(entry);
+}
+
+/** hunt as a child process running the built binary. */
+export function huntProcess(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? ROOT,
+      cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -125,18 +125,32 @@ export interface FaultProxy {
   fail(match: string, count: number, status: number, code: string): void;
   /** Forgets every rule not yet used up. */
   clear(): void;
+  /** Requests whose path contains `match` get no answer until the proxy stops (a hung download). */
+  stall(match: string): void;
   /** Requests seen, by method and path. */
   seen: string[];
+  /** The most GetObject requests that were in flight at once. */
+  maxGetsInFlight(): number;
   stop(): Promise<void>;
 }
 
 /** A proxy in front of the server that can answer S3 errors (503 SlowDown) a given number of times. */
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const rules: { match: string; count: number; status: number; code: string }[] = [];
+  const stalls: string[] = [];
   const seen: string[] = [];
+  let getsInFlight = 0;
+  let maxGets = 0;
   const upstream = new URL(target);
   const server = http.createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
+    // A GET that is not a listing (ListObjectsV2 carries list-type=2) is a GetObject.
+    if (req.method === 'GET' && !req.url!.includes('list-type=')) {
+      getsInFlight++;
+      maxGets = Math.max(maxGets, getsInFlight);
+      res.on('close', () => getsInFlight--);
+    }
+    if (stalls.some((m) => req.url!.includes(m))) return;
     const rule = rules.find((r) => r.count > 0 && req.url!.includes(r.match));
     if (rule) {
       rule.count--;
@@ -163,8 +177,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     fail(match, count, status, code) {
       rules.push({ match, count, status, code });
     },
+    stall(match) {
+      stalls.push(match);
+    },
+    maxGetsInFlight: () => maxGets,
     clear() {
       rules.length = 0;
+      stalls.length = 0;
     },
     stop: () =>
       new Promise<void>((resolve) => {

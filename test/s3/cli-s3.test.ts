@@ -5,7 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { hunt, lines, ROOT } from '../helpers/cli.js';
+import { hunt, huntProcess, lines, ROOT } from '../helpers/cli.js';
 import { startFaultProxy, startS3Server, type S3TestServer } from '../helpers/s3-server.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -29,8 +29,13 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
     AWS_REGION: 'us-east-1',
   };
+  // In-process hunts take their AWS credentials from this process's environment.
+  Object.assign(process.env, env);
 });
-afterAll(() => server?.stop());
+afterAll(async () => {
+  for (const k of Object.keys(env ?? {})) delete process.env[k];
+  await server?.stop();
+});
 
 const withoutSources = (stdout: string) => lines(stdout).map(({ sources, ...rest }) => ({ ...rest, nSources: (sources as string[]).length }));
 const requests = (stderr: string) => {
@@ -124,7 +129,8 @@ describe('hunt --source s3://…', () => {
   });
 
   it('never prints credentials', async () => {
-    const run = await hunt(['--source', 's3://no-such-bucket', '--endpoint-url', server.endpoint], {
+    // The built binary, with the secret in its own environment only.
+    const run = await huntProcess(['--source', 's3://no-such-bucket', '--endpoint-url', server.endpoint], {
       env: { ...env, AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
     });
     expect(run.stderr + run.stdout).not.toContain('wJalrXUtnFEMI');

@@ -4,11 +4,14 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Scope } from '../../src/sources/cloudtrail-key.js';
-import { makeS3Client, MAX_ATTEMPTS } from '../../src/sources/s3-client.js';
-import { S3Source } from '../../src/sources/s3.js';
-import type { Listed } from '../../src/sources/source.js';
-import { openS3Object } from '../../workers/open-s3.js';
+import type { Scope } from '../../src/options.js';
+import { MAX_ATTEMPTS } from '../../src/aws.js';
+import { MAX_OBJECT_BYTES } from '../../src/stores/store.js';
+import type { Listed } from '../../src/stores/store.js';
+import { makeS3Client, openS3Object as openWith, S3Source } from '../../src/stores/s3.js';
+
+const openS3Object = (client: S3Client, ref: { bucket: string; key: string; size: number }, maxBytes = MAX_OBJECT_BYTES) =>
+  openWith(client, ref, maxBytes);
 import { startFaultProxy, startS3Server, type FaultProxy, type S3TestServer } from '../helpers/s3-server.js';
 
 const BUCKET = 'trail';
@@ -43,17 +46,17 @@ afterAll(async () => {
 const ref = (key: string, size = BODY.length) => ({ bucket: BUCKET, key, size });
 
 describe('openS3Object', () => {
-  it('returns the stored bytes as they are (gzip included) and the attempts', async () => {
+  it('returns the stored bytes as they are (gzip included) and the requests', async () => {
     const opened = await openS3Object(direct, ref(KEY));
     expect(Buffer.from(opened.bytes).equals(BODY)).toBe(true);
-    expect(opened.attempts).toBe(1);
+    expect(opened.requests).toBe(1);
   });
 
   it('says an object deleted after listing no longer exists', async () => {
     await expect(openS3Object(direct, ref(`${DAY}gone.json.gz`))).rejects.toEqual({
       code: 'unreadable',
       message: 'no longer exists (deleted after it was listed?)',
-      attempts: 1,
+      requests: 1,
     });
   });
 
@@ -66,7 +69,7 @@ describe('openS3Object', () => {
     proxy.fail('abc.json.gz', 2, 503, 'SlowDown');
     const opened = await openS3Object(viaProxy, ref(KEY));
     expect(Buffer.from(opened.bytes).equals(BODY)).toBe(true);
-    expect(opened.attempts).toBe(3);
+    expect(opened.requests).toBe(3);
   }, 30_000);
 
   it('gives up after the last attempt when S3 keeps throttling', async () => {
@@ -74,14 +77,14 @@ describe('openS3Object', () => {
     await expect(openS3Object(viaProxy, ref(KEY))).rejects.toEqual({
       code: 'unreadable',
       message: `S3 kept throttling (503 SlowDown) after ${MAX_ATTEMPTS} attempts`,
-      attempts: MAX_ATTEMPTS,
+      requests: MAX_ATTEMPTS,
     });
     proxy.clear();
   }, 60_000);
 
   it('says access denied', async () => {
     proxy.fail('abc.json.gz', 1, 403, 'AccessDenied');
-    await expect(openS3Object(viaProxy, ref(KEY))).rejects.toEqual({ code: 'unreadable', message: 'access denied', attempts: 1 });
+    await expect(openS3Object(viaProxy, ref(KEY))).rejects.toEqual({ code: 'unreadable', message: 'access denied', requests: 1 });
   });
 });
 
@@ -89,8 +92,8 @@ describe('S3Source through faults', () => {
   const scope: Scope = {
     sinceMs: Date.parse('2026-10-05T00:00:00Z'),
     untilMs: Date.parse('2026-10-07T00:00:00Z'),
-    accounts: new Set(),
-    regions: new Set(),
+    accounts: [],
+    regions: [],
   };
 
   async function listAll(source: S3Source): Promise<Listed[]> {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DELIVERY_MARGIN_MS, mayHoldEvents, placeOf, type Scope } from '../../src/sources/cloudtrail-key.js';
+import {DELIVERY_MARGIN_MS, mayHoldEvents, placeOf } from '../../src/stores/cloudtrail-key.js';
+import type { Scope } from '../../src/options.js';
 
-const all: Scope = { sinceMs: -Infinity, untilMs: Infinity, accounts: new Set(), regions: new Set() };
+const all: Scope = { sinceMs: -Infinity, untilMs: Infinity, accounts: [], regions: [] };
 const segs = (p: string) => p.split('/').filter(Boolean);
 const file = 'AWSLogs/111122223333/CloudTrail/us-east-1/2026/10/05/111122223333_CloudTrail_us-east-1_20261005T1215Z_abc.json.gz';
 
@@ -82,7 +83,7 @@ describe('mayHoldEvents', () => {
   });
 
   it('prunes by account and region', () => {
-    const scope: Scope = { ...all, accounts: new Set(['444455556666']), regions: new Set(['eu-west-1']) };
+    const scope: Scope = { ...all, accounts: ['444455556666'], regions: ['eu-west-1'] };
     expect(mayHoldEvents(placeOf(segs('AWSLogs/111122223333/CloudTrail'), false)!, scope)).toBe(false);
     expect(mayHoldEvents(placeOf(segs('AWSLogs/444455556666/CloudTrail'), false)!, scope)).toBe(true);
     expect(mayHoldEvents(placeOf(segs('AWSLogs/444455556666/CloudTrail/us-east-1'), false)!, scope)).toBe(false);

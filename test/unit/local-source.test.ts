@@ -2,12 +2,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Scope } from '../../src/sources/cloudtrail-key.js';
-import { LocalSource } from '../../src/sources/local.js';
-import type { Listed } from '../../src/sources/source.js';
+import type { Scope } from '../../src/options.js';
+import { localStore } from '../../src/stores/local.js';
+import { MAX_OBJECT_BYTES } from '../../src/stores/store.js';
+import type { Listed } from '../../src/stores/store.js';
 
 let root: string;
-const all: Scope = { sinceMs: -Infinity, untilMs: Infinity, accounts: new Set(), regions: new Set() };
+const all: Scope = { sinceMs: -Infinity, untilMs: Infinity, accounts: [], regions: [] };
 
 const logKey = (account: string, region: string, day: string, hhmm: string, org = '') => {
   const [y, m, d] = day.split('-');
@@ -29,11 +30,11 @@ const files = [
 
 async function list(source: string, scope: Scope): Promise<Listed[]> {
   const out: Listed[] = [];
-  for await (const entry of (await LocalSource.open(source)).list(scope)) out.push(entry);
+  for await (const entry of (await localStore.connect(source, { aws: {}, maxObjectBytes: MAX_OBJECT_BYTES })).list(scope)) out.push(entry);
   return out;
 }
 const rel = (p: string) => path.relative(root, p).split(path.sep).join('/');
-const objects = (entries: Listed[]) => entries.flatMap((e) => (e.type === 'object' && e.ref.kind === 'file' ? [rel(e.ref.path)] : []));
+const objects = (entries: Listed[]) => entries.flatMap((e) => (e.type === 'object' ? [rel(e.ref.reference)] : []));
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'hunt-local-'));
@@ -54,7 +55,7 @@ describe('LocalSource', () => {
       ['AWSLogs/111122223333/CloudTrail-Digest', 'digest', true],
       ['AWSLogs/111122223333/CloudTrail-Insight', 'insight', true],
     ]);
-    expect(entries.filter((e) => e.type === 'credential-report').map((e) => rel((e as { path: string }).path))).toEqual([
+    expect(entries.filter((e) => e.type === 'credential-report').map((e) => rel((e as { ref: { reference: string } }).ref.reference))).toEqual([
       'iam/credential-report-2026-10-08.csv',
     ]);
   });
@@ -73,9 +74,9 @@ describe('LocalSource', () => {
   });
 
   it('prunes by account and region', async () => {
-    const found = objects(await list(root, { ...all, accounts: new Set(['444455556666']) }));
+    const found = objects(await list(root, { ...all, accounts: ['444455556666'] }));
     expect(found).toEqual([files[4], 'exports/loose-events.json']);
-    const eu = objects(await list(root, { ...all, regions: new Set(['eu-west-1']) }));
+    const eu = objects(await list(root, { ...all, regions: ['eu-west-1'] }));
     expect(eu).toEqual([files[3], 'exports/loose-events.json']);
   });
 
@@ -85,6 +86,6 @@ describe('LocalSource', () => {
   });
 
   it('a missing path is a usage error naming it', async () => {
-    await expect(LocalSource.open(path.join(root, 'nope'))).rejects.toThrow(/--source .*nope: no such file or folder/);
+    await expect(localStore.connect(path.join(root, 'nope'), { aws: {}, maxObjectBytes: MAX_OBJECT_BYTES })).rejects.toThrow(/--source .*nope: no such file or folder/);
   });
 });

@@ -8,9 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { bundledRulesDir, loadRules } from '../../src/rules/load.js';
 import type { DetectionRule, Rule } from '../../src/rules/types.js';
-import type { EventFilter } from '../../src/pool/protocol.js';
-import { Prefilter } from '../../workers/prefilter.js';
-import { Scanner, type ScanResult } from '../../workers/scan.js';
+import { resolveOptions, type Scope as EventFilter } from '../../src/options.js';
+import { Prefilter } from '../../src/scan/prefilter.js';
+import { Scanner, type ScanResult } from '../../src/scan/scanner.js';
 import { deactivate, event, mfaFailure } from '../helpers/events.js';
 
 const ALL: EventFilter = { sinceMs: -Infinity, untilMs: Infinity, accounts: [], regions: [] };
@@ -220,15 +220,12 @@ describe('the fast path', () => {
     expect(r.ok && r.stats).toMatchObject({ records: 0, events: 0 });
   });
 
-  it('HUNT_PREFILTER=off turns it off', () => {
-    const before = process.env.HUNT_PREFILTER;
-    process.env.HUNT_PREFILTER = 'off';
-    try {
-      expect(new Scanner(rules, ALL).prefilter).toBeUndefined();
-    } finally {
-      if (before === undefined) delete process.env.HUNT_PREFILTER;
-      else process.env.HUNT_PREFILTER = before;
-    }
+  it('HUNT_PREFILTER=off turns it off, through the options', () => {
+    const env = { stdoutIsTTY: false, stderrIsTTY: false, noColor: true, nowMs: 0 };
+    const off = resolveOptions({ source: ['x'] }, { ...env, prefilter: 'off' });
+    expect(off.prefilter).toBe(false);
+    expect(new Scanner(rules, ALL, { prefilter: off.prefilter }).prefilter).toBeUndefined();
+    expect(resolveOptions({ source: ['x'] }, env).prefilter).toBe(true);
     expect(new Scanner(rules, ALL, { prefilter: true }).prefilter).toBeDefined();
   });
 

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Candidate } from '../../src/model.js';
 import { bundledRulesDir, loadRules } from '../../src/rules/load.js';
 import type { Rule } from '../../src/rules/types.js';
-import { Scanner, type ScanResult } from '../../workers/scan.js';
+import { Scanner, type ScanResult } from '../../src/scan/scanner.js';
 
 let scanner: Scanner;
 beforeAll(async () => {

@@ -22,9 +22,9 @@
 
 import { parseDetection, parseSigmaString, selectionsOf, type FieldSpec, type ParsedDetection } from '../rules/compile.js';
 import type { ConditionNode } from '../rules/condition.js';
-import type { HuntOptions } from '../options.js';
+import type { AthenaOptions, Scope } from '../options.js';
 import type { Rule } from '../rules/types.js';
-import { DELIVERY_MARGIN_MS } from '../sources/cloudtrail-key.js';
+import { deliveryRange } from '../stores/cloudtrail-key.js';
 import { CLOUDTRAIL_COLUMNS, type ColumnType } from './schema.js';
 
 export type Dialect = 'trino' | 'duckdb';
@@ -297,31 +297,24 @@ export function selectList(dialect: Dialect): string {
   return ['"$path" AS path', ...cols].join(',\n       ');
 }
 
-export interface QueryScope {
-  sinceMs: number;
-  untilMs: number;
-  accounts: string[];
-  regions: string[];
-  /** Widening of the `timestamp` partition range for late delivery. */
-  marginMs: number;
-}
-
 function day(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10).replace(/-/g, '/');
 }
 
 /** Partition predicates of the projected table (Trino only: DuckDB reads a pruned file list). */
-export function partitionFilter(scope: QueryScope): string {
+export function partitionFilter(scope: Scope): string {
   const parts: string[] = [];
-  if (Number.isFinite(scope.sinceMs)) parts.push(`"timestamp" >= ${literal(day(scope.sinceMs - scope.marginMs))}`);
-  if (Number.isFinite(scope.untilMs)) parts.push(`"timestamp" <= ${literal(day(scope.untilMs + scope.marginMs))}`);
+  // Day partitions hold files by delivery time: widened by the late-delivery margin.
+  const { fromMs, toMs } = deliveryRange(scope);
+  if (Number.isFinite(fromMs)) parts.push(`"timestamp" >= ${literal(day(fromMs))}`);
+  if (Number.isFinite(toMs)) parts.push(`"timestamp" <= ${literal(day(toMs))}`);
   if (scope.accounts.length > 0) parts.push(`account IN (${scope.accounts.map(literal).join(', ')})`);
   if (scope.regions.length > 0) parts.push(`region IN (${scope.regions.map(literal).join(', ')})`);
   return and(parts);
 }
 
 /** The whole hunt query. */
-export function huntQuery(rules: Rule[], dialect: Dialect, table: string, scope?: QueryScope): string {
+export function huntQuery(rules: Rule[], dialect: Dialect, table: string, scope?: Scope): string {
   const partitions = dialect === 'trino' && scope ? partitionFilter(scope) : TRUE;
   const filter = rulesFilter(rules, dialect);
   const where = partitions === TRUE ? formatFilter(filter) : `  ${partitions}\n  AND (\n${formatFilter(filter, '    ')}\n  )`;
@@ -329,13 +322,7 @@ export function huntQuery(rules: Rule[], dialect: Dialect, table: string, scope?
 }
 
 /** The Athena query of a hunt: `--athena-database`.`--athena-table`, partitions from the scope with the late-delivery margin. */
-export function athenaQuery(opts: HuntOptions, rules: Rule[]): string {
-  const table = `"${opts.athena.database.replace(/"/g, '""')}"."${opts.athena.table.replace(/"/g, '""')}"`;
-  return huntQuery(rules, 'trino', table, {
-    sinceMs: opts.sinceMs,
-    untilMs: opts.untilMs,
-    accounts: opts.accounts,
-    regions: opts.regions,
-    marginMs: DELIVERY_MARGIN_MS,
-  });
+export function athenaQuery(athena: AthenaOptions, scope: Scope, rules: Rule[]): string {
+  const table = `"${athena.database.replace(/"/g, '""')}"."${athena.table.replace(/"/g, '""')}"`;
+  return huntQuery(rules, 'trino', table, scope);
 }

@@ -1,13 +1,10 @@
-// The S3 client, built the same way on the main thread (listing) and in each
-// worker (GetObject): the AWS CLI's credential chain and profile, region
-// redirects followed, path-style addressing for --endpoint-url, the SDK's own
-// retries with backoff, explicit timeouts and a bounded socket pool.
+// What every AWS client of hunt shares (S3 stores, IAM's credential report,
+// Athena): the AWS CLI's credential chain and profile, an endpoint override,
+// the SDK's own retries with backoff, explicit timeouts, and error
+// descriptions a person understands, without secrets in them.
 
-import { S3Client } from '@aws-sdk/client-s3';
-import { UsageError } from '../errors.js';
-
-/** How to reach S3. Plain data: it is sent to worker threads. */
-export interface S3Settings {
+/** How to reach AWS. Plain data: it is sent to worker threads. */
+export interface AwsSettings {
   /** `--endpoint-url`, for S3-compatible stores (path-style addressing then). */
   endpointUrl?: string;
   /** `--profile`; otherwise AWS_PROFILE or the default profile. */
@@ -16,6 +13,11 @@ export interface S3Settings {
   region?: string;
   /** Sockets per client (default 32). */
   maxSockets?: number;
+}
+
+/** The AWS settings of a hunt's options. */
+export function awsSettings(opts: { profile?: string; endpointUrl?: string }): AwsSettings {
+  return { ...(opts.profile ? { profile: opts.profile } : {}), ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}) };
 }
 
 /** Attempts per request, first try included: SlowDown, 5xx and network errors are retried with backoff. */
@@ -27,14 +29,16 @@ const SOCKET_IDLE_MS = 60_000;
 /** When nothing names a region, any will do: S3 redirects us to the bucket's own. */
 const FALLBACK_REGION = 'us-east-1';
 
-export function makeS3Client(settings: S3Settings): S3Client {
+/**
+ * The settings every SDK client of hunt is built with: profile, region,
+ * standard retries, timeouts and a bounded socket pool.
+ */
+export function clientConfig(settings: AwsSettings) {
   const agent = { keepAlive: true, maxSockets: settings.maxSockets ?? 32 };
-  return new S3Client({
+  return {
     ...(settings.profile ? { profile: settings.profile } : {}),
     region: settings.region ?? regionFromChain(settings.profile),
-    ...(settings.endpointUrl ? { endpoint: settings.endpointUrl, forcePathStyle: true } : {}),
-    followRegionRedirects: true,
-    retryMode: 'standard',
+    retryMode: 'standard' as const,
     maxAttempts: MAX_ATTEMPTS,
     requestHandler: {
       connectionTimeout: CONNECT_TIMEOUT_MS,
@@ -44,7 +48,7 @@ export function makeS3Client(settings: S3Settings): S3Client {
       httpAgent: agent,
       httpsAgent: agent,
     },
-  });
+  };
 }
 
 /**
@@ -55,48 +59,19 @@ export function makeS3Client(settings: S3Settings): S3Client {
 export function regionFromChain(profile: string | undefined): () => Promise<string> {
   let region: Promise<string> | undefined;
   return () => {
-    region ??= new S3Client(profile ? { profile } : {}).config.region().then(
-      (r) => r || FALLBACK_REGION,
-      () => FALLBACK_REGION,
-    );
+    // Any client resolves the chain; S3's is the one every AWS hunt loads anyway.
+    region ??= import('@aws-sdk/client-s3')
+      .then(({ S3Client }) => new S3Client(profile ? { profile } : {}).config.region())
+      .then(
+        (r) => r || FALLBACK_REGION,
+        () => FALLBACK_REGION,
+      );
     return region;
   };
 }
 
-/**
- * `s3://bucket[/prefix]` → bucket and prefix (as written, without the leading
- * slash). Throws a UsageError naming `--source` and the fix.
- */
-export function parseS3Url(url: string): { bucket: string; prefix: string } {
-  const match = /^s3:\/\/([^/]*)\/?(.*)$/i.exec(url);
-  if (!match) throw new UsageError(`--source ${url}: not an S3 URL; write s3://bucket or s3://bucket/prefix`);
-  const bucket = match[1]!;
-  const prefix = match[2]!;
-  if (!bucket) throw new UsageError(`--source ${url}: no bucket name; write s3://bucket or s3://bucket/prefix`);
-  const problem = bucketNameProblem(bucket);
-  if (problem) throw new UsageError(`--source ${url}: "${bucket}" is not a bucket name (${problem}); write s3://bucket[/prefix]`);
-  if (/[?#]/.test(prefix)) {
-    throw new UsageError(`--source ${url}: an S3 prefix has no query or fragment; write s3://bucket/prefix`);
-  }
-  if (prefix.startsWith('/')) {
-    throw new UsageError(`--source ${url}: the prefix starts with "/"; write s3://${bucket}/${prefix.replace(/^\/+/, '')}`);
-  }
-  return { bucket, prefix };
-}
-
-/** S3's bucket naming rules, as a reason when broken. */
-function bucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return 'it must be 3 to 63 characters long';
-  if (/[A-Z]/.test(name)) return 'bucket names are lowercase';
-  if (!/^[a-z0-9.-]+$/.test(name)) return 'only lowercase letters, digits, dots and hyphens are allowed';
-  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return 'it must begin and end with a letter or digit';
-  if (name.includes('..')) return 'it has two dots in a row';
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'it is formatted like an IP address';
-  return undefined;
-}
-
 /** What an SDK error says, in words a person understands, without any secret in it. */
-export interface S3Failure {
+export interface AwsFailure {
   /** The S3 error code (`AccessDenied`, `NoSuchKey`, `SlowDown`) or the network error code. */
   code: string;
   /** HTTP status when there was a response. */
@@ -119,7 +94,7 @@ const NETWORK = new Set([
   'RequestTimeout',
 ]);
 
-export function describeS3Error(err: unknown): S3Failure {
+export function describeAwsError(err: unknown): AwsFailure {
   const e = (err ?? {}) as {
     name?: string;
     code?: string;

@@ -2,16 +2,19 @@
 // CloudTrail layout is discovered level by level with `Delimiter: "/"`
 // (AWSLogs, org ids, accounts, services, regions), then only the day folders
 // that can hold events of the scope are listed, starting inside the first day
-// after the files delivered too early. LIST requests therefore grow with
-// days × regions × accounts, not with objects. Listings run in parallel with
-// a bound and are yielded in key order as they come, so scanning starts while
-// listing goes on.
+// are listed whole (every key in them is judged by the shared classifier, so
+// a stray export in the first or last day is seen as on disk). LIST requests
+// therefore grow with days × regions × accounts, not with objects. Listings
+// run in parallel with a bound and are yielded in key order as they come, so
+// scanning starts while listing goes on. Workers open objects with GetObject.
 
-import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
+import { clientConfig, describeAwsError, type AwsSettings } from '../aws.js';
 import { UsageError } from '../errors.js';
-import { DELIVERY_MARGIN_MS, isLogFileName, isNonLogService, mayHoldEvents, placeOf, type Scope } from './cloudtrail-key.js';
-import { describeS3Error, makeS3Client, parseS3Url, type S3Settings } from './s3-client.js';
-import type { Listed, SkipReason, Source } from './source.js';
+import type { Scope } from '../options.js';
+import { deliveryRange, fileVerdict, folderVerdict, placeOf } from './cloudtrail-key.js';
+import { tooLarge, type Listed, type ObjectRef, type Opened, type OpenError, type SkipReason, type Store, type StoreKind, type StoreSettings } from './store.js';
 
 const DAY = 86_400_000;
 /** LIST requests in flight per source. */
@@ -23,11 +26,7 @@ const MAX_NAMED_DAYS = 400;
 /** Folders above `AWSLogs/` (custom trail prefixes) are discovered this deep, then listed flat. */
 const MAX_PREFIX_DEPTH = 2;
 
-const SKIP_BY_SERVICE: Record<string, SkipReason> = {
-  'CloudTrail-Digest': 'digest',
-  'CloudTrail-Insight': 'insight',
-  'CloudTrail-Aggregated': 'aggregated',
-};
+const SERVICES = new Set(['CloudTrail', 'CloudTrail-Digest', 'CloudTrail-Insight', 'CloudTrail-Aggregated']);
 
 const ACCOUNT = /^\d{12}$/;
 const ORG = /^o-[a-z0-9]{10,32}$/;
@@ -63,7 +62,8 @@ export interface S3SourceOptions {
   pageSize?: number;
 }
 
-export class S3Source implements Source {
+export class S3Source implements Store {
+  readonly key = 's3';
   /** ListObjectsV2 requests sent, one per page (the SDK's retries of a request not counted). */
   listRequests = 0;
   private active = 0;
@@ -84,7 +84,7 @@ export class S3Source implements Source {
    * Checks that the bucket can be listed with these credentials (one LIST), so
    * a typo or a missing permission is a usage error before any work starts.
    */
-  static async open(url: string, settings: S3Settings, options: S3SourceOptions = {}): Promise<S3Source> {
+  static async open(url: string, settings: AwsSettings, options: S3SourceOptions = {}): Promise<S3Source> {
     const { bucket, prefix } = parseS3Url(url);
     const client = options.client ?? makeS3Client(settings);
     const probe = new S3Source(url, bucket, '', undefined, client, options.pageSize);
@@ -106,7 +106,7 @@ export class S3Source implements Source {
 
   async *list(scope: Scope): AsyncIterable<Listed> {
     if (this.single) {
-      yield { type: 'object', ref: { kind: 's3', bucket: this.bucket, key: this.single.key, size: this.single.size } };
+      yield this.judgeKey(this.single.key, this.single.size, scope, true);
       return;
     }
     const start = classify(this.prefix);
@@ -124,7 +124,7 @@ export class S3Source implements Source {
     const listing = await (child.listing ??= this.childrenOf(child.folder, scope));
     child.listing = undefined; // let the children be collected once walked
     if (!listing.ok) {
-      yield { type: 'unlistable', reference: this.ref(child.folder.prefix), message: describeS3Error(listing.error).reason };
+      yield { type: 'unlistable', reference: this.ref(child.folder.prefix), message: describeAwsError(listing.error).reason };
       return;
     }
     yield* this.walkChildren(listing.children, scope);
@@ -154,7 +154,7 @@ export class S3Source implements Source {
   /** Lists one folder (every page) and sorts out its children. Never rejects. */
   private async childrenOf(folder: Folder, scope: Scope): Promise<Children> {
     try {
-      if (folder.level === 'service' && scope.regions.size > 0) {
+      if (folder.level === 'service' && scope.regions.length > 0) {
         // --region names the region folders: no need to list them.
         return { ok: true, children: [...scope.regions].sort(compare).map((r) => this.folderChild(folder, `${folder.prefix}${r}/`, scope)) };
       }
@@ -163,8 +163,6 @@ export class S3Source implements Source {
         if (named) return { ok: true, children: named };
       }
       const flat = folder.level === 'flat';
-      const startAfter = folder.level === 'day' ? startAfterIn(folder.prefix, scope) : undefined;
-      const stopAt = folder.level === 'day' ? stopKeyIn(folder.prefix, scope) : undefined;
       const children: Child[] = [];
       let token: string | undefined;
       do {
@@ -172,21 +170,18 @@ export class S3Source implements Source {
           Bucket: this.bucket,
           Prefix: folder.prefix,
           ...(flat ? {} : { Delimiter: '/' }),
-          ...(token ? { ContinuationToken: token } : startAfter ? { StartAfter: startAfter } : {}),
+          ...(token ? { ContinuationToken: token } : {}),
           ...(this.pageSize ? { MaxKeys: this.pageSize } : {}),
         });
         for (const p of page.CommonPrefixes ?? []) {
           if (p.Prefix) children.push(this.folderChild(folder, p.Prefix, scope));
         }
-        let past = false;
         for (const o of page.Contents ?? []) {
           // Folder markers (`name/`, made by the console) are not objects.
           if (!o.Key || o.Key.endsWith('/')) continue;
           children.push({ type: 'key', key: o.Key, size: o.Size ?? 0 });
-          if (stopAt !== undefined && o.Key >= stopAt) past = true;
         }
-        // In the last day, keys sort by delivery time: once one is past the window, the rest are too.
-        token = page.IsTruncated && !past ? page.NextContinuationToken : undefined;
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
       children.sort((a, b) => compare(nameOf(a), nameOf(b)));
       return { ok: true, children };
@@ -200,33 +195,23 @@ export class S3Source implements Source {
     const name = prefix.slice(parent.prefix.length, -1);
     const level = childLevel(parent, name);
     const folder: Folder = { prefix, level, depth: level === 'above' ? parent.depth + 1 : 0 };
-    if (level === 'account' || level === 'service' || level === 'region' || level === 'year' || level === 'month' || level === 'day') {
-      const verdict = folderVerdict(folder, scope);
-      if (verdict) return { type: 'skip', prefix, reason: verdict };
-    }
-    if (parent.level === 'account' && level === 'flat') {
-      // Beside CloudTrail/ sit other services' logs (vpcflowlogs, elasticloadbalancing, Config): not ours.
-      return { type: 'skip', prefix, reason: 'not-a-log' };
-    }
+    const verdict = folderVerdict(segmentsOf(prefix), scope);
+    if (verdict) return { type: 'skip', prefix, reason: verdict };
     return { type: 'folder', folder };
   }
 
   /** The starting folder can itself be out of scope or a non-log service. */
   private judgeFolder(folder: Folder, scope: Scope): Listed | undefined {
-    const verdict = folderVerdict(folder, scope);
+    const verdict = folderVerdict(segmentsOf(folder.prefix), scope);
     return verdict ? { type: 'skipped', reference: this.ref(folder.prefix), reason: verdict, folder: true } : undefined;
   }
 
-  private judgeKey(key: string, size: number, scope: Scope): Listed {
+  private judgeKey(key: string, size: number, scope: Scope, named = false): Listed {
     const reference = this.ref(key);
-    const name = key.slice(key.lastIndexOf('/') + 1);
-    const place = placeOf(key.split('/'), true);
-    if (place && isNonLogService(place)) {
-      return { type: 'skipped', reference, reason: SKIP_BY_SERVICE[place.service]!, folder: false };
-    }
-    if (!isLogFileName(name)) return { type: 'skipped', reference, reason: 'not-a-log', folder: false };
-    if (place && !mayHoldEvents(place, scope)) return { type: 'skipped', reference, reason: 'out-of-scope', folder: false };
-    return { type: 'object', ref: { kind: 's3', bucket: this.bucket, key, size } };
+    const verdict = fileVerdict(segmentsOf(key), scope, named);
+    if (verdict.type === 'skipped') return { type: 'skipped', reference, reason: verdict.reason, folder: false };
+    const ref: ObjectRef = { store: 's3', reference, size, ...(verdict.type === 'object' && verdict.account ? { account: verdict.account } : {}) };
+    return { type: verdict.type, ref, id: reference };
   }
 
   private ref(key: string): string {
@@ -280,7 +265,7 @@ function childLevel(parent: Folder, name: string): Level {
     case 'org':
       return ACCOUNT.test(name) ? 'account' : 'flat';
     case 'account':
-      return name === 'CloudTrail' || name in SKIP_BY_SERVICE ? 'service' : 'flat';
+      return SERVICES.has(name) ? 'service' : 'flat';
     case 'service':
       return 'region';
     case 'region':
@@ -294,24 +279,10 @@ function childLevel(parent: Folder, name: string): Level {
   }
 }
 
-/** Why a layout folder is left out unlisted, if it is. */
-function folderVerdict(folder: Folder, scope: Scope): SkipReason | undefined {
-  const segments = folder.prefix.split('/').filter(Boolean);
-  if (folder.level === 'account') {
-    const account = segments[segments.length - 1]!;
-    return scope.accounts.size > 0 && !scope.accounts.has(account) ? 'out-of-scope' : undefined;
-  }
-  const place = placeOf(segments, false);
-  if (!place) return undefined;
-  if (isNonLogService(place)) return SKIP_BY_SERVICE[place.service];
-  return mayHoldEvents(place, scope) ? undefined : 'out-of-scope';
-}
-
 /** Latest delivery time a file of the scope can carry; open windows stop at tomorrow. */
 function windowOf(scope: Scope): { lo: number; hi: number } {
-  const lo = scope.sinceMs - DELIVERY_MARGIN_MS;
-  const hi = Number.isFinite(scope.untilMs) ? scope.untilMs + DELIVERY_MARGIN_MS : Date.now() + DAY;
-  return { lo, hi };
+  const { fromMs, toMs } = deliveryRange(scope);
+  return { lo: fromMs, hi: Number.isFinite(toMs) ? toMs : Date.now() + DAY };
 }
 
 /**
@@ -333,43 +304,6 @@ function namedDays(regionPrefix: string, scope: Scope): Child[] | undefined {
   return days;
 }
 
-/** The file-name stem of a day folder's logs: `<account>_CloudTrail_<region>_`. */
-function stemOf(dayPrefix: string): { stem: string; dayStart: number } | undefined {
-  const place = placeOf(dayPrefix.split('/').filter(Boolean), false);
-  if (!place || place.region === undefined || place.year === undefined || place.month === undefined || place.day === undefined) {
-    return undefined;
-  }
-  return {
-    stem: `${dayPrefix}${place.account}_${place.service}_${place.region}_`,
-    dayStart: Date.UTC(place.year, place.month - 1, place.day),
-  };
-}
-
-/** In the day where the window opens, the listing starts after the files delivered before it. */
-function startAfterIn(dayPrefix: string, scope: Scope): string | undefined {
-  const day = stemOf(dayPrefix);
-  if (!day) return undefined;
-  const { lo } = windowOf(scope);
-  if (!(lo > day.dayStart && lo < day.dayStart + DAY)) return undefined;
-  // Keys of the minute `lo` falls in read `<stem><stamp>Z_…`, which sorts after `<stem><stamp>`.
-  return day.stem + stampOf(lo);
-}
-
-/** In the day where the window closes, keys from this one on are delivered after it. */
-function stopKeyIn(dayPrefix: string, scope: Scope): string | undefined {
-  const day = stemOf(dayPrefix);
-  if (!day) return undefined;
-  const { hi } = windowOf(scope);
-  if (!(hi > day.dayStart && hi < day.dayStart + DAY)) return undefined;
-  // The first minute whose files all come at or after `hi`.
-  return day.stem + stampOf(Math.ceil(hi / 60_000) * 60_000);
-}
-
-function stampOf(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}`;
-}
-
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
@@ -384,7 +318,7 @@ function compare(a: string, b: string): number {
 
 /** A listing failure on the bucket or the prefix the user named: exit 2 with the way out. */
 function bucketError(url: string, bucket: string, err: unknown): UsageError {
-  const failure = describeS3Error(err);
+  const failure = describeAwsError(err);
   let fix: string;
   if (failure.code === 'NoSuchBucket') {
     fix = 'check the bucket name (and --endpoint-url for S3-compatible stores)';
@@ -399,3 +333,137 @@ function bucketError(url: string, bucket: string, err: unknown): UsageError {
   }
   return new UsageError(`--source ${url}: cannot list bucket ${bucket}: ${failure.reason}; ${fix}`);
 }
+
+function segmentsOf(key: string): string[] {
+  return key.split('/').filter(Boolean);
+}
+
+/** The S3 client, built the same way on the main thread (listing) and in each worker (GetObject). */
+export function makeS3Client(settings: AwsSettings): S3Client {
+  return new S3Client({
+    ...clientConfig(settings),
+    ...(settings.endpointUrl ? { endpoint: settings.endpointUrl, forcePathStyle: true } : {}),
+    followRegionRedirects: true,
+  });
+}
+
+
+/**
+ * `s3://bucket[/prefix]` → bucket and prefix (as written, without the leading
+ * slash). Throws a UsageError naming `--source` and the fix.
+ */
+export function parseS3Url(url: string): { bucket: string; prefix: string } {
+  const match = /^s3:\/\/([^/]*)\/?(.*)$/i.exec(url);
+  if (!match) throw new UsageError(`--source ${url}: not an S3 URL; write s3://bucket or s3://bucket/prefix`);
+  const bucket = match[1]!;
+  const prefix = match[2]!;
+  if (!bucket) throw new UsageError(`--source ${url}: no bucket name; write s3://bucket or s3://bucket/prefix`);
+  const problem = bucketNameProblem(bucket);
+  if (problem) throw new UsageError(`--source ${url}: "${bucket}" is not a bucket name (${problem}); write s3://bucket[/prefix]`);
+  if (/[?#]/.test(prefix)) {
+    throw new UsageError(`--source ${url}: an S3 prefix has no query or fragment; write s3://bucket/prefix`);
+  }
+  if (prefix.startsWith('/')) {
+    throw new UsageError(`--source ${url}: the prefix starts with "/"; write s3://${bucket}/${prefix.replace(/^\/+/, '')}`);
+  }
+  return { bucket, prefix };
+}
+
+/** S3's bucket naming rules, as a reason when broken. */
+function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return 'it must be 3 to 63 characters long';
+  if (/[A-Z]/.test(name)) return 'bucket names are lowercase';
+  if (!/^[a-z0-9.-]+$/.test(name)) return 'only lowercase letters, digits, dots and hyphens are allowed';
+  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return 'it must begin and end with a letter or digit';
+  if (name.includes('..')) return 'it has two dots in a row';
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'it is formatted like an IP address';
+  return undefined;
+}
+
+// Opening, in a worker: GetObject, the body read into one buffer under the
+// size guard. The bytes are returned as stored (gzip or not): the scanner
+// sniffs the gzip magic itself.
+
+/**
+ * A body cut off mid-stream is not retried by the SDK (it retries until the
+ * response headers): the whole GetObject is tried again this many times.
+ */
+const BODY_TRIES = 3;
+
+/** Fetches an object's bytes, or throws an OpenError (plain data) with a reason a person understands. */
+export async function openS3Object(client: S3Client, ref: { bucket: string; key: string; size: number }, maxBytes: number): Promise<Opened> {
+  if (ref.size > maxBytes) throw tooLargeAfter(maxBytes, 0);
+  let attempts = 0;
+  for (let tryNo = 1; ; tryNo++) {
+    let body: Readable;
+    let length: number | undefined;
+    try {
+      const response = await client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+      attempts += response.$metadata.attempts ?? 1;
+      body = response.Body as Readable;
+      length = response.ContentLength;
+    } catch (err) {
+      const failure = describeAwsError(err);
+      attempts += failure.attempts;
+      throw {
+        code: 'unreadable',
+        message: failure.reason.replace(/ after \d+ attempts$/, '') + (attempts > 1 ? ` after ${attempts} attempts` : ''),
+        requests: attempts,
+      } satisfies OpenError;
+    }
+    if (length !== undefined && length > maxBytes) {
+      body.destroy();
+      throw tooLargeAfter(maxBytes, attempts);
+    }
+    try {
+      return { bytes: await readAll(body, maxBytes), requests: attempts };
+    } catch (err) {
+      body.destroy();
+      if (err === TOO_LARGE) throw tooLargeAfter(maxBytes, attempts);
+      if (tryNo >= BODY_TRIES) {
+        const code = (err as NodeJS.ErrnoException).code ?? (err as Error).name;
+        throw {
+          code: 'unreadable',
+          message: `the download kept breaking off (${code}) after ${attempts} attempts`,
+          requests: attempts,
+        } satisfies OpenError;
+      }
+    }
+  }
+}
+
+const TOO_LARGE = Symbol('too large');
+
+async function readAll(body: Readable, maxBytes: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    const buf = chunk as Buffer;
+    total += buf.length;
+    if (total > maxBytes) throw TOO_LARGE;
+    chunks.push(buf);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+}
+
+function tooLargeAfter(maxBytes: number, attempts: number): OpenError {
+  return { ...tooLarge(maxBytes), requests: attempts };
+}
+
+export const s3Store: StoreKind = {
+  key: 's3',
+  requestLabel: 'S3',
+  connect(reference: string, settings: StoreSettings): Promise<Store> {
+    return S3Source.open(reference, settings.aws);
+  },
+  opener(settings: StoreSettings) {
+    let client: S3Client | undefined;
+    return (ref: ObjectRef) => {
+      client ??= makeS3Client(settings.aws);
+      // References are written `s3://<bucket>/<key>` by this store's own listing.
+      const rest = ref.reference.slice('s3://'.length);
+      const slash = rest.indexOf('/');
+      return openS3Object(client, { bucket: rest.slice(0, slash), key: rest.slice(slash + 1), size: ref.size }, settings.maxObjectBytes);
+    };
+  },
+};

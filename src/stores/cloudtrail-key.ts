@@ -1,7 +1,12 @@
-// The CloudTrail key layout, shared by every source:
+// The CloudTrail key layout, shared by every store:
 //   AWSLogs/[o-orgid/]<account>/CloudTrail/<region>/YYYY/MM/DD/<account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<id>.json.gz
-// Sources use it to prune folders and files by time, account and region
-// without opening them, and to skip what is not a log.
+// The one classifier of keys: every store asks it what a folder or a file is
+// (a log, a digest, an Insight, a manifest, another service's log, a
+// credential report) and whether the scope needs it, so a tree hunted from
+// disk and from S3 is judged the same. It also owns the late-delivery margin.
+
+import type { Scope } from '../options.js';
+import type { SkipReason } from './store.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -19,18 +24,12 @@ export const DELIVERY_MARGIN_MS = 2 * HOUR;
 /** Folder names that sit where `CloudTrail` sits but hold no event logs. */
 const NON_LOG_SERVICES = new Set(['CloudTrail-Digest', 'CloudTrail-Insight', 'CloudTrail-Aggregated']);
 
-export interface TimeWindow {
-  /** Inclusive lower bound on eventTime, epoch ms (-Infinity when open). */
-  sinceMs: number;
-  /** Exclusive upper bound on eventTime, epoch ms (Infinity when open). */
-  untilMs: number;
-}
-
-export interface Scope extends TimeWindow {
-  /** `--account` values; empty = all. */
-  accounts: ReadonlySet<string>;
-  /** `--region` values; empty = all. */
-  regions: ReadonlySet<string>;
+/**
+ * The delivery times a log file of the scope can carry: the window widened by
+ * the margin on both sides. Every store and the SQL readers prune with it.
+ */
+export function deliveryRange(scope: { sinceMs: number; untilMs: number }): { fromMs: number; toMs: number } {
+  return { fromMs: scope.sinceMs - DELIVERY_MARGIN_MS, toMs: scope.untilMs + DELIVERY_MARGIN_MS };
 }
 
 /** Where a path sits in the layout, as far as its segments tell. */
@@ -117,10 +116,9 @@ export function isLogFileName(name: string): boolean {
  * folder on its day, a file on its delivery time.
  */
 export function mayHoldEvents(place: KeyPlace, scope: Scope): boolean {
-  if (scope.accounts.size > 0 && !scope.accounts.has(place.account)) return false;
-  if (place.region !== undefined && scope.regions.size > 0 && !scope.regions.has(place.region)) return false;
-  const lo = scope.sinceMs - DELIVERY_MARGIN_MS;
-  const hi = scope.untilMs + DELIVERY_MARGIN_MS;
+  if (scope.accounts.length > 0 && !scope.accounts.includes(place.account)) return false;
+  if (place.region !== undefined && scope.regions.length > 0 && !scope.regions.includes(place.region)) return false;
+  const { fromMs: lo, toMs: hi } = deliveryRange(scope);
   if (place.deliveredMs !== undefined) return place.deliveredMs >= lo && place.deliveredMs < hi;
   if (place.year === undefined) return true;
   // The folder covers [start, end): a year, a month or a day.
@@ -138,4 +136,62 @@ export function mayHoldEvents(place: KeyPlace, scope: Scope): boolean {
     end = start + DAY;
   }
   return end > lo && start < hi;
+}
+
+const CREDENTIAL_REPORT = /credential[-_]?report.*\.csv$/i;
+
+const SKIP_BY_SERVICE: Record<string, SkipReason> = {
+  'CloudTrail-Digest': 'digest',
+  'CloudTrail-Insight': 'insight',
+  'CloudTrail-Aggregated': 'aggregated',
+};
+
+/** Why a folder (by its path segments) is left out unlisted, or undefined when it must be walked. */
+export function folderVerdict(segments: readonly string[], scope: Scope): SkipReason | undefined {
+  if (isOtherServiceFolder(segments)) return 'other-service';
+  const account = accountFolderOf(segments);
+  if (account !== undefined) return scope.accounts.length > 0 && !scope.accounts.includes(account) ? 'out-of-scope' : undefined;
+  const place = placeOf(segments, false);
+  if (!place) return undefined;
+  if (isNonLogService(place)) return SKIP_BY_SERVICE[place.service];
+  return mayHoldEvents(place, scope) ? undefined : 'out-of-scope';
+}
+
+export type FileVerdict =
+  | { type: 'object'; account?: string }
+  | { type: 'credential-report' }
+  | { type: 'skipped'; reason: SkipReason };
+
+/**
+ * What a file is (by its path segments, the name last) and whether the scope
+ * needs it. A file the user named itself is always scanned: they asked for it.
+ */
+export function fileVerdict(segments: readonly string[], scope: Scope, named: boolean): FileVerdict {
+  const name = segments[segments.length - 1] ?? '';
+  if (CREDENTIAL_REPORT.test(name)) return { type: 'credential-report' };
+  const place = placeOf(segments, true);
+  const account = place?.account;
+  if (!named) {
+    if (place && isNonLogService(place)) return { type: 'skipped', reason: SKIP_BY_SERVICE[place.service]! };
+    if (isInsideOtherService(segments)) return { type: 'skipped', reason: 'other-service' };
+    if (!isLogFileName(name) || isManifestName(name)) return { type: 'skipped', reason: 'not-a-log' };
+    if (place && !mayHoldEvents(place, scope)) return { type: 'skipped', reason: 'out-of-scope' };
+  }
+  return account !== undefined ? { type: 'object', account } : { type: 'object' };
+}
+
+/** The account of `AWSLogs/<account>` or `AWSLogs/o-…/<account>`, when the segments end at one. */
+function accountFolderOf(segments: readonly string[]): string | undefined {
+  const n = segments.length;
+  const last = segments[n - 1];
+  if (last === undefined || !ACCOUNT.test(last)) return undefined;
+  const above = segments[n - 2];
+  if (above === 'AWSLogs' || (above !== undefined && ORG_ID.test(above) && segments[n - 3] === 'AWSLogs')) return last;
+  return undefined;
+}
+
+/** Is some folder above this file another AWS service's logs (reached when a store lists flat)? */
+function isInsideOtherService(segments: readonly string[]): boolean {
+  for (let n = 3; n < segments.length; n++) if (isOtherServiceFolder(segments.slice(0, n))) return true;
+  return false;
 }

@@ -1,9 +1,10 @@
-// The scan path of one object, free of threads so tests can call it directly:
+// The scan core, free of threads so tests and every reader can call it:
 // bytes → gunzip (when the bytes say gzip) → prefilter → parse → per-event
-// predicates → small candidates. Runs only inside worker threads in the real
-// pipeline.
+// predicates → small candidates (`scan`), or records that arrive already
+// parsed, such as SQL rows (`scanRecords`). The worker (workers/scan.worker.ts)
+// is a thin shell around it.
 //
-// The prefilter (workers/prefilter.ts) parses only the records that hold one
+// The prefilter (prefilter.ts) parses only the records that hold one
 // of the rules' needles (src/rules/needles.ts). It is skipped, and the whole
 // object parsed, when some rule has no usable literal, when the object is not
 // gzip (a plain file can be cut anywhere; gzip's CRC and length prove the bytes
@@ -15,30 +16,51 @@
 //   events      events in scope among the records parsed (those holding a
 //               needle), i.e. the events the rules could match, not every event;
 //   notObjects, badTimes  among the records parsed.
-// `HUNT_PREFILTER=off` turns it off (benchmarks and tests compare both).
+// The options turn it off (`HUNT_PREFILTER=off`; benchmarks and tests compare both).
 
 import { isAscii } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
-import type { ObjectError } from '../src/errors.js';
-import type { Candidate, CloudTrailEvent, EventView } from '../src/model.js';
-import type { EventFilter, ObjectStats } from '../src/pool/protocol.js';
-import { compileEventRules } from '../src/rules/compile.js';
-import { fieldValues } from '../src/rules/fields.js';
-import { needlesOf } from '../src/rules/needles.js';
-import type { Rule } from '../src/rules/types.js';
+import type { ObjectError } from '../errors.js';
+import type { Candidate, CloudTrailEvent, EventView } from '../model.js';
+import type { Scope } from '../options.js';
+import { compileEventRules } from '../rules/compile.js';
+import { fieldValues } from '../rules/fields.js';
+import { needlesOf } from '../rules/needles.js';
+import type { Rule } from '../rules/types.js';
+import { MAX_OBJECT_BYTES, tooLarge } from '../stores/store.js';
 import { Prefilter } from './prefilter.js';
 
-/**
- * Largest uncompressed object we parse: V8 strings stop at about 512 MiB.
- * CloudTrail's own objects are a few MB; anything near this is not a log.
- */
-export const MAX_OBJECT_BYTES = 500 * 1024 * 1024;
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/;
 
 export interface ScannerOptions {
-  /** Parse only the records that hold a needle. Default: on, unless `HUNT_PREFILTER=off`. */
+  /** Parse only the records that hold a needle (default: on). */
   prefilter?: boolean;
+}
+
+/** What one scanned object contributed, for the summary. */
+export interface ObjectStats {
+  /** Uncompressed bytes. */
+  bytes: number;
+  /** Records in the object. */
+  records: number;
+  /** Events inside the scope (time window, accounts, regions). */
+  events: number;
+  /** Records that are not JSON objects. */
+  notObjects: number;
+  /** Events without a parsable `eventTime`. */
+  badTimes: number;
+  /** Earliest and latest eventTime among the events examined (epoch ms), null when none. */
+  firstMs: number | null;
+  lastMs: number | null;
+  /** A `recipientAccountId` other than the account folder of the object's key, when one was seen. */
+  otherAccount: string | null;
+}
+
+/** The object being scanned: its reference for `sources`, and its key's account when the layout gives one. */
+export interface ScanSource {
+  reference: string;
+  account?: string;
 }
 
 export type ScanResult =
@@ -57,11 +79,10 @@ export class Scanner {
 
   constructor(
     rules: Rule[],
-    private readonly filter: EventFilter,
+    private readonly filter: Scope,
     options: ScannerOptions = {},
   ) {
-    const wanted = options.prefilter ?? process.env.HUNT_PREFILTER?.toLowerCase() !== 'off';
-    const needles = wanted ? needlesOf(rules) : null;
+    const needles = (options.prefilter ?? true) ? needlesOf(rules) : null;
     this.prefilter = needles === null ? undefined : new Prefilter(needles);
     this.predicates = compileEventRules(rules).map(({ rule, match }) => ({ key: rule.key, match }));
     for (const rule of rules) {
@@ -82,7 +103,8 @@ export class Scanner {
   }
 
   /** Scans one object's bytes. Never throws: a bad object is a result, not an exception. */
-  scan(bytes: Uint8Array, source: string): ScanResult {
+  scan(bytes: Uint8Array, from: ScanSource | string): ScanResult {
+    const source = typeof from === 'string' ? { reference: from } : from;
     let decoded: { plain: Buffer; gzip: boolean };
     try {
       decoded = decode(bytes);
@@ -98,7 +120,7 @@ export class Scanner {
   }
 
   /** The prefilter's path: parse only the records that hold a needle; undefined means "parse it whole". */
-  private scanSelected(plain: Buffer, source: string): ScanResult | undefined {
+  private scanSelected(plain: Buffer, source: ScanSource): ScanResult | undefined {
     const selection = this.prefilter!.select(plain);
     if (!selection) return undefined;
     const records: unknown[] = [];
@@ -109,13 +131,26 @@ export class Scanner {
         return undefined;
       }
     }
-    const stats: ObjectStats = { bytes: plain.length, records: selection.records, events: 0, notObjects: 0, badTimes: 0 };
+    return this.scanParsed(records, plain.length, selection.records, source);
+  }
+
+  /**
+   * Records that arrive already parsed (rows of a SQL reader rebuilt as
+   * CloudTrail records): the same checks and predicates, no bytes.
+   */
+  scanRecords(records: readonly unknown[], from: ScanSource | string): { candidates: Candidate[]; stats: ObjectStats } {
+    const source = typeof from === 'string' ? { reference: from } : from;
+    return this.scanParsed(records, 0, records.length, source);
+  }
+
+  private scanParsed(records: readonly unknown[], bytes: number, count: number, source: ScanSource): ScanResult & { ok: true } {
+    const stats: ObjectStats = { bytes, records: count, events: 0, notObjects: 0, badTimes: 0, firstMs: null, lastMs: null, otherAccount: null };
     const candidates: Candidate[] = [];
     for (const record of records) this.scanRecord(record, source, stats, candidates);
     return { ok: true, candidates, stats };
   }
 
-  private scanWhole(text: string, source: string): ScanResult {
+  private scanWhole(text: string, source: ScanSource): ScanResult {
     let doc: unknown;
     try {
       doc = JSON.parse(text);
@@ -139,13 +174,10 @@ export class Scanner {
     if (!Array.isArray(records)) {
       return { ok: false, error: { code: 'not-cloudtrail', message: 'not a CloudTrail log: "Records" is not a list' } };
     }
-    const stats: ObjectStats = { bytes: text.length, records: records.length, events: 0, notObjects: 0, badTimes: 0 };
-    const candidates: Candidate[] = [];
-    for (const record of records) this.scanRecord(record, source, stats, candidates);
-    return { ok: true, candidates, stats };
+    return this.scanParsed(records, text.length, records.length, source);
   }
 
-  private scanRecord(record: unknown, source: string, stats: ObjectStats, candidates: Candidate[]): void {
+  private scanRecord(record: unknown, source: ScanSource, stats: ObjectStats, candidates: Candidate[]): void {
     if (typeof record !== 'object' || record === null || Array.isArray(record)) {
       stats.notObjects++;
       return;
@@ -156,18 +188,29 @@ export class Scanner {
       stats.badTimes++;
       return;
     }
-    if (!this.inScope(event, t)) return;
+    const recipient = stringOr(event.recipientAccountId);
+    if (source.account !== undefined && recipient !== null && recipient !== source.account) stats.otherAccount ??= recipient;
+    if (!this.inScope(event, t, recipient, source)) return;
     stats.events++;
+    if (stats.firstMs === null || t < stats.firstMs) stats.firstMs = t;
+    if (stats.lastMs === null || t > stats.lastMs) stats.lastMs = t;
     let matched: string[] | undefined;
     for (const p of this.predicates) {
       if (p.match(event)) (matched ??= []).push(p.key);
     }
-    if (matched) candidates.push({ rules: matched, event: this.view(event, t, matched), source });
+    if (matched) candidates.push({ rules: matched, event: this.view(event, t, matched), source: source.reference });
   }
 
-  private inScope(event: CloudTrailEvent, t: number): boolean {
+  /**
+   * In the window, and in the accounts and regions asked for. An event counts
+   * for `--account X` when its recipientAccountId or its key's account folder
+   * is X: copied or re-homed logs disagree, and neither may hide an event.
+   */
+  private inScope(event: CloudTrailEvent, t: number, recipient: string | null, source: ScanSource): boolean {
     if (t < this.filter.sinceMs || t >= this.filter.untilMs) return false;
-    if (this.accounts.size > 0 && !this.accounts.has(stringOr(event.recipientAccountId) ?? '')) return false;
+    if (this.accounts.size > 0 && !this.accounts.has(recipient ?? '') && !(source.account !== undefined && this.accounts.has(source.account))) {
+      return false;
+    }
     if (this.regions.size > 0 && !this.regions.has(stringOr(event.awsRegion) ?? '')) return false;
     return true;
   }
@@ -197,11 +240,6 @@ export class Scanner {
 }
 
 /** gunzip when the bytes start with the gzip magic number, whatever the name says; also says whether it did. */
-/** The size guard's error, wherever an object is found too large (file, S3 body, gzip output). */
-export function tooLarge(maxBytes = MAX_OBJECT_BYTES, what = ''): ObjectError {
-  return { code: 'too-large', message: `over ${Math.round(maxBytes / 1048576)} MiB${what}` };
-}
-
 function decode(bytes: Uint8Array): { plain: Buffer; gzip: boolean } {
   let plain: Buffer;
   let gzip = false;
@@ -219,7 +257,7 @@ function decode(bytes: Uint8Array): { plain: Buffer; gzip: boolean } {
     }
   } else {
     if (bytes.length > MAX_OBJECT_BYTES) {
-      throw tooLarge();
+      throw tooLarge(MAX_OBJECT_BYTES);
     }
     plain = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }

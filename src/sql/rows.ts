@@ -1,14 +1,12 @@
 // Rows of the CloudTrail table → CloudTrail events → the candidates the
 // workers post. A row holds the table's columns as text (structs as JSON with
 // the engine's key spelling); the event is rebuilt in CloudTrail's spelling
-// from the one schema (schema.ts), then scanned by the same Scanner the
-// workers run, so every row is re-checked by the local matcher and becomes
-// the same Candidate type.
+// from the one schema (schema.ts); the readers hand the records to the
+// Scanner's scanRecords, so every row is re-checked by the local matcher and
+// becomes the same Candidate type.
 
-import type { Candidate, CloudTrailEvent } from '../model.js';
-import type { ObjectStats } from '../pool/protocol.js';
+import type { CloudTrailEvent } from '../model.js';
 import { CLOUDTRAIL_COLUMNS, type ColumnType } from './schema.js';
-import { Scanner } from '../../workers/scan.js';
 
 /** One result row: column name (lowercase) → text, or null. */
 export type Row = Record<string, string | null | undefined>;
@@ -57,19 +55,4 @@ export function eventOfRow(row: Row): CloudTrailEvent {
     if (v !== undefined && v !== null) event[name] = v;
   }
   return event;
-}
-
-/**
- * Scans the rows of one object (by its path) with the local matcher: the
- * events are handed to Scanner.scan as a plain `{"Records": [...]}` body.
- */
-export function candidatesOfRows(
-  scanner: Scanner,
-  path: string,
-  rows: Row[],
-): { candidates: Candidate[]; stats: ObjectStats } {
-  const body = JSON.stringify({ Records: rows.map(eventOfRow) });
-  const result = scanner.scan(Buffer.from(body, 'utf8'), path);
-  if (!result.ok) throw new Error(`internal: rows of ${path} did not scan (${result.error.message})`);
-  return { candidates: result.candidates, stats: result.stats };
 }

@@ -1,0 +1,44 @@
+// The DuckDB reader: the stores list as for the objects reader, DuckDB reads
+// the files with the rules as SQL, and the rows it keeps are re-checked by the
+// scan core and merged like any candidates. Our proof that the SQL path
+// finds what a local hunt finds.
+
+import { UsageError } from '../errors.js';
+import { Scanner } from '../scan/scanner.js';
+import { DuckEngine } from '../sql/duckdb.js';
+import { eventOfRow } from '../sql/rows.js';
+import { huntQuery } from '../sql/sql.js';
+import { listObjects, type ReadContext, type Reader } from './reader.js';
+
+export const duckdbReader: Reader = {
+  async read(ctx: ReadContext) {
+    const { opts, rules, tally, merge, io } = ctx;
+    const refs = [];
+    for await (const ref of listObjects(ctx)) {
+      if (ref.store !== 'file') throw new UsageError('--engine duckdb reads local sources only: copy the objects down, or use --engine athena');
+      refs.push(ref);
+    }
+    const engine = await DuckEngine.create();
+    try {
+      const result = await engine.run(
+        refs.map((r) => r.reference),
+        huntQuery(rules, 'duckdb', 'cloudtrail'),
+      );
+      const scanner = new Scanner(rules, opts.scope, { prefilter: false });
+      const byPath = new Map(refs.map((r) => [r.reference, r]));
+      for (const path of result.scanned) {
+        const ref = byPath.get(path)!;
+        const { candidates, stats } = scanner.scanRecords((result.rows.get(path) ?? []).map(eventOfRow), ref);
+        tally.addScanned(stats);
+        for (const c of candidates) merge.add(c);
+      }
+      for (const f of result.failed) {
+        tally.addFailed(f.error.code);
+        io.report(`error: ${f.path}: ${f.error.message}`);
+      }
+    } finally {
+      engine.close();
+    }
+    return { interrupted: false };
+  },
+};
