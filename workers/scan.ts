@@ -22,6 +22,7 @@ import { gunzipSync } from 'node:zlib';
 import type { ObjectError } from '../src/errors.js';
 import type { Candidate, CloudTrailEvent, EventView } from '../src/model.js';
 import type { EventFilter, ObjectStats } from '../src/pool/protocol.js';
+import { boundValue, contentDigest } from '../src/merge/canonical.js';
 import { compileEventRules } from '../src/rules/compile.js';
 import { fieldValues } from '../src/rules/fields.js';
 import { needlesOf } from '../src/rules/needles.js';
@@ -178,11 +179,14 @@ export class Scanner {
       for (const p of this.fieldsOf.get(key) ?? []) {
         if (Object.hasOwn(fields, p)) continue;
         const values = fieldValues(event, p);
-        fields[p] = values.length === 0 ? null : values.length === 1 ? values[0] : values;
+        // Bounded: a value nested thousands deep would overflow structured
+        // clone on its way to the main thread (see boundValue).
+        fields[p] = boundValue(values.length === 0 ? null : values.length === 1 ? values[0] : values);
       }
     }
     return {
-      eventID: stringOr(event.eventID),
+      eventID: eventIDOf(event.eventID),
+      digest: contentDigest(event),
       time: formatTime(t),
       t,
       eventName: stringOr(event.eventName),
@@ -246,6 +250,11 @@ export function eventTimeOf(event: CloudTrailEvent): number | undefined {
 export function formatTime(t: number): string {
   const iso = new Date(t).toISOString();
   return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+/** A string eventID; `""` is no eventID at all (DESIGN.md, "Window semantics"). */
+function eventIDOf(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
 }
 
 function stringOr(value: unknown): string | null {

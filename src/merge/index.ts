@@ -4,13 +4,13 @@
 
 import type { Candidate, Hit } from '../model.js';
 import type { DetectionRule, Rule, StatefulRule, ThresholdRule } from '../rules/types.js';
-import { EventSet, type DistinctEvent } from './dedup.js';
+import { EventSet, type Collisions, type DistinctEvent } from './dedup.js';
 import { hitOf } from './hit.js';
 import { sortHits } from './sort.js';
 import { statefulHits } from './stateful.js';
 import { thresholdHits } from './window.js';
 
-export type { DistinctEvent } from './dedup.js';
+export type { Collisions, DistinctEvent } from './dedup.js';
 export { compareHits, sortHits } from './sort.js';
 
 export class Merge {
@@ -27,6 +27,11 @@ export class Merge {
 
   add(candidate: Candidate): void {
     this.events.add(candidate);
+  }
+
+  /** eventIDs seen on records of different content: the summary warns with these. */
+  collisions(): Collisions {
+    return this.events.collisions();
   }
 
   /** Every hit of the events added so far, sorted. */

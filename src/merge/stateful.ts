@@ -178,10 +178,22 @@ function textOf(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-/** Sigma-style: some scalar in the value equals `lowered`, case-insensitively, as its JSON text. */
+/**
+ * Sigma-style: some scalar in the value equals `lowered`, case-insensitively,
+ * as its JSON text. Lists are walked with a stack, not recursion: a forged
+ * field can nest lists far deeper than the call stack goes.
+ */
 function matches(value: unknown, lowered: string): boolean {
-  if (Array.isArray(value)) return value.some((v) => matches(v, lowered));
-  if (typeof value === 'string') return value.toLowerCase() === lowered;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value).toLowerCase() === lowered;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+    } else if (typeof v === 'string') {
+      if (v.toLowerCase() === lowered) return true;
+    } else if (typeof v === 'number' || typeof v === 'boolean') {
+      if (String(v).toLowerCase() === lowered) return true;
+    }
+  }
   return false;
 }
