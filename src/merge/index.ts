@@ -41,8 +41,10 @@ export class Merge {
     for (const rule of this.singles) {
       for (const e of events) if (e.rules.includes(rule.key)) hits.push(singleHit(rule, e));
     }
-    for (const rule of this.thresholds) hits.push(...thresholdHits(rule, events));
-    for (const rule of this.statefuls) hits.push(...statefulHits(rule, events));
+    // One push per hit: spreading a list into push() passes each element as
+    // an argument, which overflows the stack past about 120,000 hits.
+    for (const rule of this.thresholds) for (const hit of thresholdHits(rule, events)) hits.push(hit);
+    for (const rule of this.statefuls) for (const hit of statefulHits(rule, events)) hits.push(hit);
     return sortHits(hits);
   }
 }
