@@ -23,7 +23,7 @@
 // search's business: see workers/prefilter.ts.
 
 import { parseCondition, type ConditionNode } from './condition.js';
-import { parseSigmaString } from './compile.js';
+import { parseSigmaString, selectionsOf } from './compile.js';
 import type { Rule } from './types.js';
 
 /** Shorter literals are too common to be worth searching for. */
@@ -85,13 +85,7 @@ function conditionNeedles(node: ConditionNode, selections: Map<string, Needles>)
     case 'ref':
       return selections.has(node.name) ? selections.get(node.name)! : null;
     case 'of': {
-      let names: string[];
-      if (node.pattern === 'them') {
-        names = [...selections.keys()].filter((n) => !n.startsWith('_'));
-      } else {
-        const re = new RegExp(`^${node.pattern.replace(/[.+?^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*')}$`);
-        names = [...selections.keys()].filter((n) => re.test(n));
-      }
+      const names = selectionsOf(node.pattern, selections.keys());
       if (names.length === 0) return null;
       const ns = names.map((n) => selections.get(n)!);
       return node.quantifier === 'one' ? union(ns) : best(ns.map((needles) => ({ needles, eventName: false })));
