@@ -9,8 +9,14 @@ export type CloudTrailEvent = Record<string, unknown>;
  * the worker so that whole events never cross threads.
  */
 export interface EventView {
-  /** `eventID`, or null when the event has none (then it is distinct from every other). */
+  /** `eventID`, or null when the event has none or `""` (then it is distinct from every other). */
   eventID: string | null;
+  /**
+   * sha-256 (hex) of the canonical JSON of the whole record: two records are
+   * one event only when eventID and digest are both equal (DESIGN.md, "Window
+   * semantics"); a forged copy that reuses an eventID is an event of its own.
+   */
+  digest: string;
   /** `eventTime` normalised to ISO 8601 UTC with `Z` (CloudTrail's own format). */
   time: string;
   /** `eventTime` as epoch milliseconds. */

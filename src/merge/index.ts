@@ -4,13 +4,13 @@
 
 import type { Candidate, Hit } from '../model.js';
 import type { DetectionRule, Rule, StatefulRule, ThresholdRule } from '../rules/types.js';
-import { EventSet, type DistinctEvent } from './dedup.js';
+import { EventSet, type Collisions, type DistinctEvent } from './dedup.js';
 import { hitOf } from './hit.js';
 import { sortHits } from './sort.js';
 import { statefulHits } from './stateful.js';
 import { thresholdHits } from './window.js';
 
-export type { DistinctEvent } from './dedup.js';
+export type { Collisions, DistinctEvent } from './dedup.js';
 export { compareHits, sortHits } from './sort.js';
 
 export class Merge {
@@ -29,6 +29,11 @@ export class Merge {
     this.events.add(candidate);
   }
 
+  /** eventIDs seen on records of different content: the summary warns with these. */
+  collisions(): Collisions {
+    return this.events.collisions();
+  }
+
   /** Every hit of the events added so far, sorted. */
   hits(): Hit[] {
     const events = this.events.events();
@@ -36,8 +41,10 @@ export class Merge {
     for (const rule of this.singles) {
       for (const e of events) if (e.rules.includes(rule.key)) hits.push(singleHit(rule, e));
     }
-    for (const rule of this.thresholds) hits.push(...thresholdHits(rule, events));
-    for (const rule of this.statefuls) hits.push(...statefulHits(rule, events));
+    // One push per hit: spreading a list into push() passes each element as
+    // an argument, which overflows the stack past about 120,000 hits.
+    for (const rule of this.thresholds) for (const hit of thresholdHits(rule, events)) hits.push(hit);
+    for (const rule of this.statefuls) for (const hit of statefulHits(rule, events)) hits.push(hit);
     return sortHits(hits);
   }
 }

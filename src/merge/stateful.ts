@@ -1,7 +1,11 @@
 // The stateful rule `iam-user-password-without-mfa` (DESIGN.md, "The stateful
-// MFA rule over logs"): per account and IAM user, replay the user's
-// lifecycle in event-time order and report each stretch of time during which
-// the user is known to hold a console password and known to have no MFA device.
+// MFA rule over logs" and "Fine print → The stateful rule"): per account and
+// IAM user, replay the user's lifecycle in event-time order and report each
+// stretch of time during which the user is known to hold a console password
+// and known to have no MFA device. A stretch holds every event of the user
+// that the rule reads, from the one that opened it up to (not including) the
+// one that ends it: EnableMFADevice, DeleteLoginProfile, DeleteUser, or a
+// sign-in with MFA.
 
 import type { Hit } from '../model.js';
 import type { StatefulRule } from '../rules/types.js';
@@ -106,12 +110,21 @@ function stepOf(event: DistinctEvent): Step | null {
     if (!isIAMUser(f)) return null; // root and federated identities are not IAM users
     const userName = callerName(f);
     if (userName === null) return null;
-    const success = !failed && matches(f['responseElements.ConsoleLogin'], 'success');
+    const result = f['responseElements.ConsoleLogin'];
+    const success = !failed && matches(result, 'success');
     const federated = f['additionalEventData.SamlProviderArn'] !== undefined && f['additionalEventData.SamlProviderArn'] !== null;
     const withMfa = matches(f['additionalEventData.MFAUsed'], 'yes');
-    // IAM demands the device at sign-in when one is assigned: a password-only
-    // sign-in proves a password and no device at that moment.
-    const apply = success && !federated && !withMfa ? () => ({ password: true, devices: new Set<string>(), devicesKnown: true }) : null;
+    let apply: Step['apply'] = null;
+    if (!federated && !withMfa && success) {
+      // IAM demands the device at sign-in when one is assigned: a password-only
+      // sign-in proves a password and no device at that moment.
+      apply = () => ({ password: true, devices: new Set<string>(), devicesKnown: true });
+    } else if (!federated && withMfa && (success || matches(result, 'failure'))) {
+      // A sign-in that used MFA, successful or failing at the MFA step, proves
+      // that some device is assigned, though not which: the device set is
+      // unknown again (no violation) until CreateUser or a sign-in without MFA.
+      apply = (s) => ({ ...(s ?? unknownUser()), devices: new Set<string>(), devicesKnown: false });
+    }
     return { event, account, userName, name, apply };
   }
 
@@ -178,10 +191,22 @@ function textOf(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-/** Sigma-style: some scalar in the value equals `lowered`, case-insensitively, as its JSON text. */
+/**
+ * Sigma-style: some scalar in the value equals `lowered`, case-insensitively,
+ * as its JSON text. Lists are walked with a stack, not recursion: a forged
+ * field can nest lists far deeper than the call stack goes.
+ */
 function matches(value: unknown, lowered: string): boolean {
-  if (Array.isArray(value)) return value.some((v) => matches(v, lowered));
-  if (typeof value === 'string') return value.toLowerCase() === lowered;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value).toLowerCase() === lowered;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+    } else if (typeof v === 'string') {
+      if (v.toLowerCase() === lowered) return true;
+    } else if (typeof v === 'number' || typeof v === 'boolean') {
+      if (String(v).toLowerCase() === lowered) return true;
+    }
+  }
   return false;
 }

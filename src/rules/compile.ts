@@ -14,7 +14,7 @@
 //   present, even holding null;
 // * what cannot be evaluated per event is a RuleError, never a silent miss.
 
-import safeRegex from 'safe-regex2';
+import { RE2 } from 're2-wasm';
 import { RuleError } from '../errors.js';
 import { ConditionError, parseCondition, type ConditionNode } from './condition.js';
 import {
@@ -36,17 +36,6 @@ export interface CompileSource {
   /** The line of a node, by its path inside the `detection:` block (keys and list indexes). */
   line?: (path: (string | number)[]) => number | null;
 }
-
-/**
- * A `re` pattern runs against at most this many characters of a value (the
- * first 64 KiB). Together with the load-time refusal of nested unbounded
- * quantifiers (star height > 1, checked by safe-regex2), this bounds the time
- * one user regex can take on one attacker-controlled field.
- */
-export const RE_MAX_INPUT = 64 * 1024;
-
-/** How many quantifiers one `re` pattern may hold (safe-regex2's repetition limit). */
-export const RE_MAX_REPETITIONS = 50;
 
 const MATCH_MODIFIERS = new Set(['contains', 'startswith', 'endswith']);
 const UNSUPPORTED_MODIFIERS = new Set([
@@ -180,6 +169,14 @@ function stringTest(value: string, mode: Mode, cased: boolean): TextTest {
 /** Python-style leading inline flags, which SigmaHQ rules sometimes carry: `(?i)`, `(?s)`, `(?ims)`. */
 const INLINE_FLAGS = /^\(\?([ims]+)\)/;
 
+/**
+ * Sigma `re` runs on RE2 (the re2-wasm build: synchronous, no native addon),
+ * whose matching time is linear in the input whatever the pattern, so no
+ * pattern can make an attacker-controlled field hang the hunt, and no pattern
+ * needs refusing for its shape. RE2 has no backreferences or lookaround:
+ * such patterns are a load error. RE2 runs in Unicode mode only (`u`); `i`,
+ * `m` and `s` mean what they mean in JavaScript.
+ */
 function regexTest(pattern: string, subFlags: string, fail: (detail: string) => never): TextTest {
   let source = pattern;
   let flags = subFlags;
@@ -188,28 +185,27 @@ function regexTest(pattern: string, subFlags: string, fail: (detail: string) => 
     source = source.slice(inline[0].length);
     for (const f of inline[1]!) if (!flags.includes(f)) flags += f;
   }
-  let re: RegExp;
+  let re: RE2;
   try {
-    re = new RegExp(source, flags);
+    re = new RE2(source, `${flags}u`);
   } catch (err) {
     return fail(
-      `invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message} — fix the pattern (JavaScript RegExp syntax)`,
+      `invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message} — fix the pattern (RE2 syntax: no backreferences such as \\1, no lookahead or lookbehind)`,
     );
   }
-  if (!safeRegex(source, { limit: Number.POSITIVE_INFINITY })) {
-    return fail(
-      `regular expression ${JSON.stringify(pattern)} nests unbounded quantifiers (a repeated group that itself repeats, star height > 1, e.g. '(a+)+'), or uses a construct the safety check cannot read; such a pattern can backtrack for hours on one crafted log field — rewrite it without the nested repetition (e.g. '(a+)+' → 'a+') or use contains/startswith/endswith`,
-    );
-  }
-  if (!safeRegex(source, { limit: RE_MAX_REPETITIONS })) {
-    return fail(
-      `regular expression ${JSON.stringify(pattern)} has more than ${RE_MAX_REPETITIONS} quantifiers, too many to run safely on every event — split it into several values or selections`,
-    );
-  }
-  return {
-    lower: false,
-    test: (t) => re.test(t.length > RE_MAX_INPUT ? t.slice(0, RE_MAX_INPUT) : t),
-  };
+  return { lower: false, test: (t) => re.test(wellFormed(t)) };
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const ANY_SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * The text with lone surrogates (valid in JSON's \u escapes, not in UTF-8)
+ * replaced by U+FFFD: RE2 reads UTF-8, and a lone surrogate would otherwise
+ * end the text it sees, hiding what follows from the pattern.
+ */
+function wellFormed(text: string): string {
+  return ANY_SURROGATE.test(text) ? text.replace(LONE_SURROGATE, '\ufffd') : text;
 }
 
 // ----------------------------------------------------------------- fields --
@@ -447,8 +443,11 @@ export interface ParsedDetection {
 export function selectionsOf(pattern: string, names: Iterable<string>): string[] {
   const all = [...names];
   if (pattern === 'them') return all.filter((n) => !n.startsWith('_'));
-  const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*')}$`);
-  return all.filter((n) => re.test(n));
+  // `*` is the only wildcard of an identifier pattern. Matched with globMatch,
+  // not a RegExp built from the rule's text: `a*****b` as `a.*.*.*.*.*b`
+  // backtracks polynomially.
+  const program = [...pattern].map((c) => (c === '*' ? STAR : c.charCodeAt(0)));
+  return all.filter((n) => globMatch(n, program));
 }
 
 /** Parses and validates a Sigma `detection:` block. Throws RuleError naming file and line. */

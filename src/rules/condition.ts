@@ -53,6 +53,14 @@ function tokenize(source: string): Token[] {
 
 const IDENTIFIER = /^[A-Za-z0-9_\-.*]+$/;
 
+/**
+ * How deep parentheses and `not`s may nest. The parser and every walk of the
+ * tree (compiler, needles, SQL printers) recurse once per level, so a rule
+ * file with thousands of levels would overflow the stack; no real condition
+ * comes near this.
+ */
+export const MAX_CONDITION_DEPTH = 64;
+
 export function parseCondition(source: string): ConditionNode {
   const tokens = tokenize(source);
   let pos = 0;
@@ -62,6 +70,15 @@ export function parseCondition(source: string): ConditionNode {
     throw new ConditionError(
       `${what} at column ${token.at + 1} ('${token.text}') in condition ${JSON.stringify(source)} — use identifiers joined by and/or/not, parentheses and '1 of'/'all of'`,
     );
+  };
+
+  let depth = 0;
+  const deeper = (token: Token): void => {
+    if (++depth > MAX_CONDITION_DEPTH) {
+      throw new ConditionError(
+        `the condition nests parentheses and 'not' deeper than ${MAX_CONDITION_DEPTH} levels (at column ${token.at + 1}) — flatten it, e.g. with '1 of'/'all of' or by removing redundant parentheses and double negations`,
+      );
+    }
   };
 
   const parseOr = (): ConditionNode => {
@@ -82,17 +99,21 @@ export function parseCondition(source: string): ConditionNode {
   };
   const parseNot = (): ConditionNode => {
     if (peek().kind === 'not') {
-      next();
-      return { op: 'not', arg: parseNot() };
+      deeper(next());
+      const arg = parseNot();
+      depth--;
+      return { op: 'not', arg };
     }
     return parsePrimary();
   };
   const parsePrimary = (): ConditionNode => {
     const token = next();
     if (token.kind === 'lparen') {
+      deeper(token);
       const inner = parseOr();
       if (peek().kind !== 'rparen') fail(peek(), "expected ')'");
       next();
+      depth--;
       return inner;
     }
     if (token.kind !== 'word') return fail(token, 'expected an identifier');

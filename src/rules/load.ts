@@ -37,6 +37,9 @@ export const STATEFUL_FIELDS: readonly string[] = [
   'eventID',
 ];
 
+/** The yaml package's limit on how many nodes one alias may expand to; a rule needs few, if any. */
+const MAX_ALIAS_COUNT = 100;
+
 const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
 const DEFAULT_LEVEL = 'medium';
 const ENGINES = {
@@ -151,7 +154,9 @@ async function parseFile(file: string): Promise<Doc[]> {
       const line = error.linePos?.[0]?.line ?? lines.linePos(error.pos[0]).line;
       throw new RuleError(file, line, `invalid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')} — fix the YAML syntax`);
     }
-    if (doc.contents === null) continue; // an empty document, e.g. after a trailing '---'
+    // An empty document, e.g. after a trailing '---': the parser gives no
+    // contents, or (when the file ends right after the marker) a null scalar.
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
     if (!isMap(doc.contents)) {
       const range = doc.contents.range;
       throw new RuleError(file, range ? lines.linePos(range[0]).line : null, `a rule must be a YAML map (title, logsource, detection, ...) — see the Sigma specification`);
@@ -166,7 +171,22 @@ async function parseFile(file: string): Promise<Doc[]> {
         },
       });
     }
-    const data = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+    let data: Record<string, unknown>;
+    try {
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown>;
+    } catch (err) {
+      // The yaml package refuses aliases that expand past the limit (a
+      // "billion laughs" file) with a ReferenceError: name the first alias.
+      if (!(err instanceof ReferenceError)) throw err;
+      let line: number | null = null;
+      visit(doc, {
+        Alias(_, node) {
+          if (node.range) line = lines.linePos(node.range[0]).line;
+          return visit.BREAK;
+        },
+      });
+      throw new RuleError(file, line, `YAML aliases expand to too many nodes (over ${MAX_ALIAS_COUNT} per alias): such a file is a resource-exhaustion attack, not a rule — write the values out`);
+    }
     out.push({ file, doc, lines, data });
   }
   return out;

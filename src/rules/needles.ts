@@ -23,7 +23,7 @@
 // search's business: see workers/prefilter.ts.
 
 import { parseCondition, type ConditionNode } from './condition.js';
-import { parseSigmaString } from './compile.js';
+import { parseSigmaString, selectionsOf } from './compile.js';
 import type { Rule } from './types.js';
 
 /** Shorter literals are too common to be worth searching for. */
@@ -46,7 +46,7 @@ export function needlesOf(rules: Rule[]): string[] | null {
     if (rule.kind !== 'detection' && rule.kind !== 'stateful') continue;
     const n = detectionNeedles(rule.detection);
     if (n === null) return null;
-    all.push(...n);
+    for (const needle of n) all.push(needle); // no push(...n): a long list overflows the stack
   }
   return minimal(all);
 }
@@ -85,13 +85,7 @@ function conditionNeedles(node: ConditionNode, selections: Map<string, Needles>)
     case 'ref':
       return selections.has(node.name) ? selections.get(node.name)! : null;
     case 'of': {
-      let names: string[];
-      if (node.pattern === 'them') {
-        names = [...selections.keys()].filter((n) => !n.startsWith('_'));
-      } else {
-        const re = new RegExp(`^${node.pattern.replace(/[.+?^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*')}$`);
-        names = [...selections.keys()].filter((n) => re.test(n));
-      }
+      const names = selectionsOf(node.pattern, selections.keys());
       if (names.length === 0) return null;
       const ns = names.map((n) => selections.get(n)!);
       return node.quantifier === 'one' ? union(ns) : best(ns.map((needles) => ({ needles, eventName: false })));
@@ -163,7 +157,7 @@ function union(parts: Needles[]): Needles {
   const out: string[] = [];
   for (const p of parts) {
     if (p === null) return null;
-    out.push(...p);
+    for (const needle of p) out.push(needle);
   }
   return out;
 }
@@ -173,19 +167,86 @@ function best(parts: { needles: Needles; eventName: boolean }[]): Needles {
   let pick: { needles: string[]; score: number } | undefined;
   for (const { needles, eventName } of parts) {
     if (needles === null || needles.length === 0) continue;
-    const shortest = Math.min(...needles.map((n) => n.length));
+    let shortest = Infinity;
+    for (const n of needles) if (n.length < shortest) shortest = n.length;
     const score = (eventName ? 1_000_000 : 0) + shortest * 1000 - needles.length;
     if (!pick || score > pick.score) pick = { needles, score };
   }
   return pick ? pick.needles : null;
 }
 
-/** Deduplicated, sorted, and without needles that contain another (the shorter one finds them too). */
+/**
+ * Deduplicated, sorted, and without needles that contain another (the shorter
+ * one finds them too). Comparing every pair took a minute for a selection of
+ * 40,000 values; an Aho–Corasick automaton over all needles finds, for each
+ * needle, whether another one occurs in it in time linear in their total length.
+ */
 function minimal(needles: string[]): string[] {
-  const unique = [...new Set(needles)].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
-  const out: string[] = [];
-  for (const n of unique) if (!out.some((m) => n.includes(m))) out.push(n);
-  return out.sort();
+  const unique = [...new Set(needles)];
+  const automaton = new NeedleAutomaton(unique);
+  return unique.filter((n) => !automaton.containsAnother(n)).sort();
+}
+
+/** Aho–Corasick over a set of distinct strings, answering only "does another string of the set occur in this one". */
+class NeedleAutomaton {
+  /** Trie edges by char code; node 0 is the root. */
+  private readonly next: Map<number, number>[] = [new Map()];
+  /** Failure link: the node of the longest proper suffix that is also a trie path. */
+  private readonly fail: number[] = [0];
+  /** The node ends a string of the set. */
+  private readonly terminal: boolean[] = [false];
+  /** The nearest node along failure links that ends a string of the set, or -1. */
+  private readonly output: number[] = [-1];
+
+  constructor(strings: readonly string[]) {
+    for (const s of strings) {
+      let node = 0;
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        let child = this.next[node]!.get(c);
+        if (child === undefined) {
+          child = this.next.length;
+          this.next.push(new Map());
+          this.fail.push(0);
+          this.terminal.push(false);
+          this.output.push(-1);
+          this.next[node]!.set(c, child);
+        }
+        node = child;
+      }
+      this.terminal[node] = true;
+    }
+    // Breadth-first, so a node's failure target is finished before the node.
+    const queue: number[] = [...this.next[0]!.values()];
+    for (let head = 0; head < queue.length; head++) {
+      const u = queue[head]!;
+      for (const [c, v] of this.next[u]!) {
+        let f = this.fail[u]!;
+        while (f !== 0 && !this.next[f]!.has(c)) f = this.fail[f]!;
+        const target = this.next[f]!.get(c);
+        this.fail[v] = target !== undefined && target !== v ? target : 0;
+        const t = this.fail[v]!;
+        this.output[v] = this.terminal[t] ? t : this.output[t]!;
+        queue.push(v);
+      }
+    }
+  }
+
+  /** True when some other string of the set occurs in `s` (which must be one of the set). */
+  containsAnother(s: string): boolean {
+    let node = 0;
+    const last = s.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const c = s.charCodeAt(i);
+      while (node !== 0 && !this.next[node]!.has(c)) node = this.fail[node]!;
+      node = this.next[node]!.get(c) ?? 0;
+      // Before the end, `node` is a proper prefix of s: a set string ending
+      // here (the prefix itself or one of its suffixes) is another string. At
+      // the end, `node` is s itself, so only its proper suffixes count.
+      if (this.output[node] !== -1 || (i < last && this.terminal[node])) return true;
+    }
+    return false;
+  }
 }
 
 function isPlainMap(v: unknown): v is Record<string, unknown> {

@@ -23,6 +23,7 @@ import { gunzipSync } from 'node:zlib';
 import type { ObjectError } from '../errors.js';
 import type { Candidate, CloudTrailEvent, EventView } from '../model.js';
 import type { Scope } from '../options.js';
+import { boundValue, contentDigest } from '../merge/canonical.js';
 import { compileEventRules } from '../rules/compile.js';
 import { fieldValues } from '../rules/fields.js';
 import { needlesOf } from '../rules/needles.js';
@@ -221,11 +222,14 @@ export class Scanner {
       for (const p of this.fieldsOf.get(key) ?? []) {
         if (Object.hasOwn(fields, p)) continue;
         const values = fieldValues(event, p);
-        fields[p] = values.length === 0 ? null : values.length === 1 ? values[0] : values;
+        // Bounded: a value nested thousands deep would overflow structured
+        // clone on its way to the main thread (see boundValue).
+        fields[p] = boundValue(values.length === 0 ? null : values.length === 1 ? values[0] : values);
       }
     }
     return {
-      eventID: stringOr(event.eventID),
+      eventID: eventIDOf(event.eventID),
+      digest: contentDigest(event),
       time: formatTime(t),
       t,
       eventName: stringOr(event.eventName),
@@ -284,6 +288,11 @@ export function eventTimeOf(event: CloudTrailEvent): number | undefined {
 export function formatTime(t: number): string {
   const iso = new Date(t).toISOString();
   return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+/** A string eventID; `""` is no eventID at all (DESIGN.md, "Window semantics"). */
+function eventIDOf(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
 }
 
 function stringOr(value: unknown): string | null {

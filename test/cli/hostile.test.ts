@@ -173,25 +173,33 @@ describe('injection through log fields', () => {
     expect(run.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
   });
 
-  it('rejects a rule with a catastrophic regex before any work, naming the file', async () => {
-    const rule = await put(
-      'rules/redos.yml',
-      [
-        'title: ReDoS',
-        'name: redos',
-        'logsource: {product: aws, service: cloudtrail}',
-        'detection:',
-        '  selection:',
-        "    userAgent|re: '(a+)+$'",
-        '  condition: selection',
-        'level: low',
-        '',
-      ].join('\n'),
-    );
+  const reRule = (name: string, pattern: string) =>
+    [
+      'title: ReDoS',
+      `name: ${name}`,
+      'logsource: {product: aws, service: cloudtrail}',
+      'detection:',
+      '  selection:',
+      `    userAgent|re: '${pattern}'`,
+      '  condition: selection',
+      'level: low',
+      '',
+    ].join('\n');
+
+  it('runs a regex that backtracks catastrophically elsewhere in linear time (RE2)', async () => {
+    const rule = await put('rules/redos.yml', reRule('redos', '(a+)+$'));
     const file = await put('redos/a.json', JSON.stringify({ Records: [event({ userAgent: 'a'.repeat(40) + '!' })] }));
     const run = await hunt(['--source', file, '--rules', rule, '--format', 'ndjson'], { timeoutMs: 20_000 });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(''); // '(a+)+$' does not match a run of a's that ends in '!'
+  });
+
+  it('rejects a regex RE2 cannot run (a backreference) before any work, naming the file and line', async () => {
+    const rule = await put('rules/backref.yml', reRule('backref', '(a)\\1'));
+    const file = await put('redos/b.json', JSON.stringify({ Records: [event({ userAgent: 'aa' })] }));
+    const run = await hunt(['--source', file, '--rules', rule, '--format', 'ndjson'], { timeoutMs: 20_000 });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('redos.yml:6');
+    expect(run.stderr).toContain('backref.yml:6');
   });
 });
 

@@ -263,3 +263,64 @@ describe('stateful rule aws-iam-user-password-without-mfa', () => {
     for (let seed = 1; seed <= 25; seed++) expect(JSON.stringify(run(shuffled(candidates, seed)))).toBe(expected);
   });
 });
+
+// DESIGN.md, "Fine print → The stateful rule": a sign-in that used MFA
+// (successful or failing at the MFA step) proves some device is assigned.
+describe('stateful rule: sign-ins with MFA', () => {
+  const ids = (hits: ReturnType<typeof run>) => hits.map((h) => h.eventIDs);
+
+  it('a successful sign-in with MFA ends the stretch and is not part of it', () => {
+    const hits = run([
+      iam('CreateUser', 'u1', 0),
+      iam('CreateLoginProfile', 'p1', 1),
+      login('l1', 2),
+      login('m1', 3, { mfa: 'YES' }),
+      iam('DeactivateMFADevice', 'd1', 4, { serial: 's' }),
+    ]);
+    expect(ids(hits)).toEqual([['p1', 'l1']]);
+    expect(hits[0]!.lastTime).toBe(at(2));
+  });
+
+  it('a sign-in that failed at the MFA step ends the stretch too', () => {
+    const hits = run([login('l1', 1), login('m1', 2, { mfa: 'yes', result: 'Failure' }), iam('CreateLoginProfile', 'p1', 3)]);
+    expect(ids(hits)).toEqual([['l1']]);
+  });
+
+  it('after a sign-in with MFA the device set is unknown: removing a device opens nothing, a sign-in without MFA opens a new stretch', () => {
+    const serial = `arn:aws:iam::${ACCOUNT}:mfa/alice`;
+    const hits = run([
+      login('l1', 1),
+      login('m1', 2, { mfa: 'Yes' }),
+      iam('DeactivateMFADevice', 'd1', 3, { serial }),
+      iam('CreateLoginProfile', 'p1', 4),
+      login('l2', 5),
+      iam('DeleteLoginProfile', 'x1', 6),
+    ]);
+    expect(ids(hits)).toEqual([['l1'], ['l2']]);
+  });
+
+  it('after a sign-in with MFA, CreateUser makes the device set known (empty) again', () => {
+    const hits = run([login('m1', 0, { mfa: 'Yes' }), iam('DeleteUser', 'x1', 1), iam('CreateUser', 'u1', 2), iam('CreateLoginProfile', 'p1', 3)]);
+    expect(ids(hits)).toEqual([['p1']]);
+  });
+
+  it('a sign-in with MFA outside a stretch changes nothing visible and is in no hit', () => {
+    expect(run([login('m1', 1, { mfa: 'Yes' }), login('m2', 2, { mfa: 'Yes', result: 'Failure' })])).toEqual([]);
+  });
+
+  it("another user's sign-in with MFA does not end this user's stretch", () => {
+    const hits = run([login('l1', 1), login('b1', 2, { user: 'bob', mfa: 'Yes' }), login('l2', 3)]);
+    expect(ids(hits)).toEqual([['l1', 'l2']]);
+  });
+
+  it('a stretch holds every event the rule reads from the opening on: failed calls and failed sign-ins included', () => {
+    const hits = run([
+      iam('CreateUser', 'u1', 0),
+      iam('CreateLoginProfile', 'p1', 1),
+      iam('EnableMFADevice', 'e1', 2, { serial: 's', errorCode: 'AccessDenied' }),
+      login('f1', 3, { result: 'Failure' }),
+      iam('DeleteLoginProfile', 'x1', 4),
+    ]);
+    expect(ids(hits)).toEqual([['p1', 'e1', 'f1']]);
+  });
+});
