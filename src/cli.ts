@@ -113,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
       progressStream: process.stderr,
       signal: abort.signal,
     });
-    const out = opts.format === 'ndjson' ? ndjson(result.hits) : table(result.hits, opts.color);
+    const out = opts.format === 'ndjson' ? ndjson(result.hits) : table(result.hits, { color: opts.color, width: process.stdout.columns });
     await write(out);
     if (!opts.quiet || result.interrupted) {
       process.stderr.write(summary(result.tally, result.hits, performance.now() - started, result.interrupted));
