@@ -71,6 +71,8 @@ interface Column {
   priority: number;
   /** Narrowest the column is shortened to before it is dropped instead. */
   min: number;
+  /** Width down to which it gives way before any column of higher priority is touched. */
+  comfort?: number;
   shorten: Shorten;
   right?: boolean;
   cell(hit: Hit): string;
@@ -78,11 +80,11 @@ interface Column {
 
 const COLUMNS: Column[] = [
   { head: 'time', priority: 0, min: 20, shorten: 'end', cell: (h) => h.time ?? '(posture)' },
-  { head: 'rule', priority: 1, min: 12, shorten: 'end', cell: (h) => h.rule },
+  { head: 'rule', priority: 1, min: 12, comfort: 34, shorten: 'end', cell: (h) => h.rule },
   { head: 'severity', priority: 6, min: 4, shorten: 'end', cell: (h) => h.severity },
-  { head: 'target', priority: 2, min: 10, shorten: 'arn', cell: (h) => h.target ?? h.actor ?? '' },
-  { head: 'actor', priority: 3, min: 10, shorten: 'arn', cell: (h) => h.actor ?? '' },
-  { head: 'source IP', priority: 4, min: 9, shorten: 'end', cell: (h) => h.sourceIPAddress ?? '' },
+  { head: 'target', priority: 2, min: 10, comfort: 20, shorten: 'arn', cell: (h) => h.target ?? h.actor ?? '' },
+  { head: 'actor', priority: 3, min: 10, comfort: 20, shorten: 'arn', cell: (h) => h.actor ?? '' },
+  { head: 'source IP', priority: 4, min: 9, comfort: 15, shorten: 'end', cell: (h) => h.sourceIPAddress ?? '' },
   { head: 'count', priority: 5, min: 5, shorten: 'end', right: true, cell: (h) => String(h.count) },
   { head: 'account', priority: 7, min: 12, shorten: 'end', cell: (h) => h.account ?? '' },
   { head: 'region', priority: 8, min: 9, shorten: 'end', cell: (h) => h.region ?? '' },
@@ -124,6 +126,19 @@ function layout(columns: Column[], natural: number[], width: number): { keep: nu
   while (keep.length > 1 && total(keep, floor) > width) keep.pop();
   const w = new Map(keep.map((i) => [i, natural[i]!]));
   let excess = total(keep, (i) => w.get(i)!) - width;
+  const give = (i: number, to: number) => {
+    const n = Math.min(excess, Math.max(0, w.get(i)! - to));
+    w.set(i, w.get(i)! - n);
+    excess -= n;
+  };
+  // First a column far wider than the others (one huge field) gives way, down
+  // to a quarter of the line, so it cannot squeeze every other column.
+  const share = Math.floor(width / 4);
+  for (const i of [...keep].sort((a, b) => w.get(b)! - w.get(a)!)) give(i, Math.max(columns[i]!.comfort ?? Infinity, share, floor(i)));
+  // Then the lower priorities give way, down to a width that still reads well
+  // (an IPv4 address whole, a role and session name, a bundled rule's name);
+  // then the widest column, whichever it is, down to its minimum.
+  for (const i of [...keep].reverse()) give(i, Math.max(columns[i]!.comfort ?? Infinity, floor(i)));
   while (excess > 0) {
     // Shorten the widest column that can still give a column.
     let widest = -1;

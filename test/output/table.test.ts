@@ -40,8 +40,15 @@ describe('table: fits the terminal', () => {
     expect(table([hit()], { width: 400 })).not.toContain('Unsuccessful console sign-ins');
   });
 
-  it('shortens ARNs to their meaningful tail', () => {
+  it('does not let one huge field squeeze every other column', () => {
     const out = table(variedHits(), { width: 200 });
+    expect(out).toContain('assumed-role/PlatformAdmin/ops.kim');
+    expect(out).toContain('aws-iam-user-password-without-mfa');
+    expect(widest(out)).toBeLessThanOrEqual(200);
+  });
+
+  it('shortens ARNs to their meaningful tail', () => {
+    const out = table(variedHits().slice(0, 2), { width: 200 });
     expect(out).toContain('assumed-role/PlatformAdmin/ops.kim');
     expect(out).toContain('user/maria.garcia');
     expect(out).not.toContain('arn:aws:');
