@@ -142,7 +142,7 @@ async function main(argv: string[], io: CliIO, report: (line: string) => void): 
     athenaClient: io.athenaClient,
     athenaPollMs: io.athenaPollMs,
   });
-  const out = opts.format === 'ndjson' ? ndjson(result.hits) : table(result.hits, opts.color);
+  const out = opts.format === 'ndjson' ? ndjson(result.hits) : table(result.hits, { color: opts.color, width: io.columns });
   await io.stdout(out);
   if (!opts.quiet || result.interrupted) {
     io.stderr(summary(result.tally, result.hits, performance.now() - started, result.interrupted));

@@ -57,4 +57,28 @@ export interface Hit {
   eventName: string | null;
   eventIDs: string[];
   sources: string[];
+  /** The IAM user the hit is about (whose MFA or password), or null; absent until the merge fills it. */
+  target?: string | null;
+  /** `{path: value}` from the first event for the paths the rule lists under Sigma's `fields:`. */
+  fields?: Record<string, unknown>;
+  /** With `--events`: the hit's distinct records, whole, in (`eventTime`, `eventID`) order. */
+  events?: Record<string, unknown>[];
+  /** With `--context <d>`: the timeline around a timed hit, in (time, eventID) order. */
+  context?: ContextEvent[];
+}
+
+/** One event of a hit's `--context` timeline (DESIGN.md, the NDJSON contract). */
+export interface ContextEvent {
+  time: string;
+  eventName: string | null;
+  eventSource: string | null;
+  actor: string | null;
+  target: string | null;
+  sourceIPAddress: string | null;
+  errorCode: string | null;
+  eventID: string | null;
+  /** The object it came from: a path or an `s3://bucket/key` reference. */
+  source: string;
+  /** True when the event is one of the hit's own events. */
+  inHit: boolean;
 }

@@ -32,7 +32,7 @@ export const objectsReader: Reader = {
       { rules: ctx.rules, scope: opts.scope, prefilter: opts.prefilter, stores: await storeSettings(awsSettings(opts), ctx.stores) },
       {
         scanned(ref: ObjectRef, candidates, stats: ObjectStats) {
-          tally.addScanned(stats);
+          tally.addScanned(stats, ref.size);
           for (const c of candidates) merge.add(c);
           warnAboutRecords(ctx, ref, stats);
         },

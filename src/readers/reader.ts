@@ -37,8 +37,7 @@ export async function* listObjects(ctx: ReadContext): AsyncGenerator<ObjectRef> 
     for await (const entry of store.list(ctx.opts.scope)) {
       const ref = take(entry, ctx, seen);
       if (ref) {
-        ctx.tally.listed++;
-        ctx.tally.listedBytes += ref.size;
+        ctx.tally.noteListed(ref.size);
         yield ref;
       }
     }

@@ -102,7 +102,9 @@ describe('the demo over samples/', () => {
 
   it('prints a table with the hits and the summary on stderr', async () => {
     const run = await hunt(['--source', 'samples', '--format', 'table']);
-    expect(run.stdout).toMatch(/│ time\s+│ rule\s+│ severity\s+│ account\s+│ actor\s+│ source IP\s+│ count\s+│ title/);
+    // Piped, the table takes 80 columns: the columns of highest priority.
+    expect(run.stdout).toMatch(/^time\s+rule\s+actor\s+source IP\s+count\n/);
+    expect(run.stdout.trimEnd().split('\n')).toHaveLength(14);
     expect(run.stdout).toMatch(/maria\.garcia/);
     expect(run.stderr).toContain(`hunt: scanned ${await sampleLogObjects()} objects`);
     expect(run.stderr).toMatch(/hunt: 13 hits: /);

@@ -156,7 +156,8 @@ describe('injection through log fields', () => {
     );
     const table = await hunt(['--source', file, '--format', 'table']);
     expect(table.code).toBe(0);
-    expect(table.stdout).toContain('mallory\\x1b]0;owned\\x07');
+    // Piped, the table is 80 columns wide: the escaped name is cut, but what shows is escaped.
+    expect(table.stdout).toContain('mallory\\x1b]0;');
     expect(table.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
     const nd = await hunt(['--source', file, '--format', 'ndjson']);
     expect(nd.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);

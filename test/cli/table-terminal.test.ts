@@ -1,0 +1,54 @@
+// The table as a person meets it: the built binary on a pseudo-terminal of a
+// given width (`script`), over the bundled samples. Every hit is one line and
+// no line is wider than the terminal.
+
+import { execFileSync } from 'node:child_process';
+import stringWidth from 'string-width';
+import { describe, expect, it, vi } from 'vitest';
+import { BIN, hunt, lines, ROOT } from '../helpers/cli.js';
+
+vi.setConfig({ testTimeout: 60_000 });
+
+const hasScript = (() => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** What the table puts on a terminal `cols` wide (stderr left out), line by line. */
+function tableAt(cols: number, env: Record<string, string> = { NO_COLOR: '1' }): string[] {
+  const out = execFileSync('script', ['-qec', `stty cols ${cols}; node "${BIN}" --source samples 2>/dev/null`, '/dev/null'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env },
+  });
+  return out.split(/\r?\n/).filter((l) => l !== '');
+}
+
+describe.runIf(hasScript)('the table on a terminal', () => {
+  for (const cols of [80, 120, 200]) {
+    it(`at ${cols} columns: one line per hit, none wider than the terminal`, async () => {
+      const hits = lines((await hunt(['--source', 'samples', '--format', 'ndjson'])).stdout);
+      expect(hits.length).toBeGreaterThan(5);
+      const shown = tableAt(cols);
+      expect(shown[0]).toMatch(/^time\s+rule\s/);
+      expect(shown).toHaveLength(hits.length + 1);
+      for (const line of shown) expect(stringWidth(line)).toBeLessThanOrEqual(cols);
+      // Each row starts with its hit's time, in order.
+      expect(shown.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(hits.map((h) => (h.time as string | null) ?? '(posture)'));
+    });
+  }
+
+  it('shows more columns when there is room', () => {
+    expect(tableAt(80)[0]).not.toMatch(/\baccount\b/);
+    expect(tableAt(200)[0]).toMatch(/\baccount\b/);
+  });
+
+  it('colours severity on a terminal, and not with NO_COLOR', () => {
+    expect(tableAt(120, {}).join('\n')).toMatch(/\x1b\[(31|33|2)m/);
+    expect(tableAt(120, { NO_COLOR: '1' }).join('\n')).not.toContain('\x1b');
+  });
+});
