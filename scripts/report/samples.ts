@@ -96,8 +96,8 @@ function readSamples(): { records: Read[]; scanned: number; skipped: { reason: s
   };
   walk(join(ROOT, 'samples'));
   const skipped = [];
-  if (digests) skipped.push({ reason: 'CloudTrail-Digest folders', count: digests });
-  if (other) skipped.push({ reason: 'files that are not .json/.json.gz logs', count: other });
+  if (digests) skipped.push({ reason: 'unlisted (CloudTrail-Digest)', count: digests });
+  if (other) skipped.push({ reason: 'unopened (not a .json/.json.gz log)', count: other });
   return { records, scanned, skipped };
 }
 

@@ -101,6 +101,7 @@ describe.skipIf(skip)('the HTML report in a real browser', () => {
     it('opens from file:// with no console error and no request, even after unfolding and hovering', async () => {
       const { page, errors, requests } = await open(html);
       await page.locator('tr.hit button.fold').first().click();
+      await page.locator('tr.detail.loaded').waitFor();
       await page.locator('#timeline-chart .mark').first().hover();
       await page.locator('#hit-table th[data-key="rule"] button').click();
       expect(await page.locator('#coverage').innerText()).toContain('228');
@@ -172,7 +173,8 @@ describe.skipIf(skip)('the HTML report in a real browser', () => {
       const i = hits.findIndex((h) => h.rule === 'aws-console-login-mfa-failures');
       const hit = hits[i];
       await page.locator(`#hit-table tr.hit[data-i="${i}"] button.fold`).click();
-      const detail = page.locator(`#hit-table tr.hit[data-i="${i}"] + tr.detail`);
+      const detail = page.locator(`#hit-table tr.hit[data-i="${i}"] + tr.detail.loaded`);
+      await detail.waitFor();
       expect(await detail.locator('details.event').count()).toBe(hit.events!.length);
       expect(await detail.locator('table.context tbody tr').count()).toBe(hit.context!.length);
       expect(await detail.locator('table.context tr.in-hit').count()).toBe(hit.context!.filter((c) => c.inHit).length);
@@ -183,9 +185,56 @@ describe.skipIf(skip)('the HTML report in a real browser', () => {
       expect(await detail.innerText()).not.toContain('{"');
       // Folding and unfolding reuses what was built.
       await page.locator(`#hit-table tr.hit[data-i="${i}"] button.fold`).click();
-      expect(await detail.isHidden()).toBe(true);
+      expect(await page.locator('tr.detail').count()).toBe(0);
+      await page.locator(`#hit-table tr.hit[data-i="${i}"] button.fold`).click();
+      expect(await detail.locator('details.event').count()).toBe(hit.events!.length);
       await page.close();
     });
+  });
+
+  it('pages a long table, and a mark still brings its row into view', async () => {
+    const hits: ReportHit[] = Array.from({ length: 1200 }, (_, k) => ({
+      rule: `rule-${k % 3}`,
+      title: `Rule ${k % 3}`,
+      severity: 'medium',
+      time: new Date(Date.parse('2026-10-01T00:00:00Z') + k * 60_000).toISOString(),
+      lastTime: new Date(Date.parse('2026-10-01T00:00:00Z') + k * 60_000).toISOString(),
+      count: 1,
+      group: {},
+      account: '111122223333',
+      region: 'us-east-1',
+      actor: `user-${k}`,
+      sourceIPAddress: '192.0.2.1',
+      eventName: 'ConsoleLogin',
+      eventIDs: [`id-${k}`],
+      sources: ['s3://b/k'],
+      target: `user-${k}`,
+      fields: {},
+    }));
+    const { page, errors } = await open(
+      renderReport({
+        hits,
+        coverage: {
+          sources: ['s3://b'],
+          window: { since: null, until: null },
+          eventRange: { first: null, last: null },
+          objects: { scanned: 1, skipped: [], failed: [] },
+          rules: [],
+          commandLine: [],
+          version: 'test',
+          generatedAt: '2026-10-09T00:00:00Z',
+        },
+      }),
+    );
+    expect(await page.locator('#hit-table tr.hit').count()).toBe(500);
+    expect(await page.locator('#p-info').innerText()).toBe('rows 1–500 of 1200 (page 1 of 3)');
+    await page.locator('#timeline-chart .mark[data-i="1100"]').dispatchEvent('click');
+    expect(await page.locator('#p-info').innerText()).toBe('rows 1001–1200 of 1200 (page 3 of 3)');
+    expect(await inViewport(page, '#hit-table tr.hit[data-i="1100"]')).toBe(true);
+    await page.click('#p-prev');
+    expect(await page.$eval('#hit-table tr.hit', (tr) => (tr as HTMLElement).dataset.i)).toBe('500');
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   describe('with hostile logs', () => {
@@ -282,6 +331,7 @@ describe.skipIf(skip)('the HTML report in a real browser', () => {
       const { page, errors, requests } = await open(html);
       // Unfold everything, open every event, hover every mark: all lazy parts get built.
       for (const b of await page.locator('button.fold').all()) await b.click();
+      await page.waitForFunction(() => document.querySelectorAll('tr.detail:not(.loaded)').length === 0);
       for (const d of await page.locator('details').all()) await d.evaluate((e) => ((e as HTMLDetailsElement).open = true));
       for (const m of await page.locator('.mark').all()) await m.hover();
       await page.locator('#hit-table th[data-key="rule"] button').click();

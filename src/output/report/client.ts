@@ -10,9 +10,12 @@
 // data-i index, coordinates). Never innerHTML. Counters are Maps, not plain
 // objects, so a user called `__proto__` is just a name.
 //
-// 10,000 hits with events must stay fast: rows are built once and then only
-// moved or hidden; a hit's events and context are built when it is unfolded,
-// and each event's tree when its <details> is opened.
+// 10,000 hits with events must stay fast. The table shows one page of rows
+// at a time (a table of 10,000 rows takes seconds to lay out again after each
+// sort or filter); a row is built the first time its page is shown. A hit's
+// events and context arrive gzipped in chunks of hits (see renderReport) and
+// are inflated and built only when the hit is unfolded, each event's tree only
+// when its <details> is opened.
 
 export function reportClient(): void {
   interface ContextEvent {
@@ -44,15 +47,19 @@ export function reportClient(): void {
     sources: string[];
     target?: string | null;
     fields?: Record<string, unknown>;
-    events?: Record<string, unknown>[];
-    context?: ContextEvent[];
+  }
+  interface Details {
+    events: Record<string, unknown>[];
+    context: ContextEvent[];
   }
   interface Row {
     hit: Hit;
     i: number;
     t: number;
-    tr: HTMLTableRowElement;
+    /** Built when its page is first shown. */
+    tr: HTMLTableRowElement | null;
     detail: HTMLTableRowElement | null;
+    open: boolean;
     mark: SVGRectElement | null;
     /** Lower-cased text for the free-text filter, built on first use. */
     text: string | null;
@@ -63,8 +70,10 @@ export function reportClient(): void {
   const NONE = '(none)';
 
   const dataEl = document.getElementById('hunt-data');
-  const data = JSON.parse(dataEl ? dataEl.textContent || '{}' : '{}') as { hits?: Hit[] };
+  const data = JSON.parse(dataEl ? dataEl.textContent || '{}' : '{}') as { hits?: Hit[]; details?: string[]; chunk?: number };
   const hits: Hit[] = Array.isArray(data.hits) ? data.hits : [];
+  const chunks: string[] = Array.isArray(data.details) ? data.details : [];
+  const CHUNK = Number(data.chunk) || 1;
 
   // ---- small DOM helpers: text only --------------------------------------
 
@@ -114,9 +123,14 @@ export function reportClient(): void {
 
   const tbody = document.querySelector('#hit-table tbody') as HTMLTableSectionElement;
   const COLS = 10;
-  const rows: Row[] = hits.map((hit, i) => {
+  const PAGE = 500;
+  const rows: Row[] = hits.map((hit, i) => ({ hit, i, t: hit.time === null ? NaN : Date.parse(hit.time), tr: null, detail: null, open: false, mark: null, text: null }));
+
+  function rowEl(r: Row): HTMLTableRowElement {
+    if (r.tr) return r.tr;
+    const hit = r.hit;
     const tr = el('tr', 'hit');
-    tr.dataset.i = String(i);
+    tr.dataset.i = String(r.i);
     tr.tabIndex = -1;
     const foldCell = el('td');
     const fold = el('button', 'fold', '▸');
@@ -141,12 +155,44 @@ export function reportClient(): void {
     tr.appendChild(el('td', 'actor', hit.actor));
     tr.appendChild(el('td', 'nw', hit.sourceIPAddress));
     tr.appendChild(el('td', '', hit.eventName));
-    const t = hit.time === null ? NaN : Date.parse(hit.time);
-    return { hit, i, t, tr, detail: null, mark: null, text: null };
+    r.tr = tr;
+    return tr;
+  }
+
+  // The table's state: every row in sort order, the rows the filters keep, and the page shown.
+  let order: Row[] = rows.slice();
+  let kept: Row[] = rows.slice();
+  let page = 0;
+  const pagePrev = document.getElementById('p-prev') as HTMLButtonElement;
+  const pageNext = document.getElementById('p-next') as HTMLButtonElement;
+  const pageInfo = document.getElementById('p-info') as HTMLElement;
+  const fCount = document.getElementById('f-count') as HTMLElement;
+
+  function showPage(): void {
+    const pages = Math.max(1, Math.ceil(kept.length / PAGE));
+    page = Math.min(Math.max(page, 0), pages - 1);
+    const f = document.createDocumentFragment();
+    for (const r of kept.slice(page * PAGE, (page + 1) * PAGE)) {
+      f.appendChild(rowEl(r));
+      if (r.detail && r.open) f.appendChild(r.detail);
+    }
+    tbody.replaceChildren(f);
+    const first = kept.length === 0 ? 0 : page * PAGE + 1;
+    const last = Math.min(kept.length, (page + 1) * PAGE);
+    fCount.textContent = kept.length === rows.length ? `${rows.length} hits` : `${kept.length} of ${rows.length} hits`;
+    pageInfo.textContent = pages > 1 ? `rows ${first}–${last} of ${kept.length} (page ${page + 1} of ${pages})` : '';
+    pagePrev.hidden = pageNext.hidden = pages <= 1;
+    pagePrev.disabled = page === 0;
+    pageNext.disabled = page >= pages - 1;
+  }
+  pagePrev.addEventListener('click', () => {
+    page--;
+    showPage();
   });
-  const frag = document.createDocumentFragment();
-  for (const r of rows) frag.appendChild(r.tr);
-  tbody.appendChild(frag);
+  pageNext.addEventListener('click', () => {
+    page++;
+    showPage();
+  });
 
   // ---- unfolding: built on first open ------------------------------------
 
@@ -167,11 +213,24 @@ export function reportClient(): void {
     return el('span', `v-${typeof value}`, value);
   }
 
-  function buildDetail(r: Row): HTMLTableRowElement {
+  // Each chunk is base64 of gzipped JSON: one {events, context} per hit of the chunk.
+  const inflated = new Map<number, Promise<Details[]>>();
+  function detailsOf(i: number): Promise<Details> {
+    const c = Math.floor(i / CHUNK);
+    let p = inflated.get(c);
+    if (!p) {
+      const bin = atob(chunks[c] || '');
+      const bytes = new Uint8Array(bin.length);
+      for (let k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
+      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+      p = new Response(stream).text().then((text) => JSON.parse(text) as Details[]);
+      inflated.set(c, p);
+    }
+    return p.then((all) => all[i % CHUNK] || { events: [], context: [] });
+  }
+
+  function buildDetail(r: Row, d: Details, td: HTMLTableCellElement): void {
     const h = r.hit;
-    const tr = el('tr', 'detail');
-    const td = el('td');
-    td.colSpan = COLS;
     td.appendChild(el('h4', '', 'Hit'));
     td.appendChild(
       tree({
@@ -193,7 +252,7 @@ export function reportClient(): void {
         sources: h.sources,
       }),
     );
-    const events = Array.isArray(h.events) ? h.events : [];
+    const events = Array.isArray(d.events) ? d.events : [];
     if (events.length > 0) {
       td.appendChild(el('h4', '', `Events (${events.length})`));
       events.forEach((ev, n) => {
@@ -213,7 +272,7 @@ export function reportClient(): void {
         td.appendChild(d);
       });
     }
-    const context = Array.isArray(h.context) ? h.context : [];
+    const context = Array.isArray(d.context) ? d.context : [];
     if (context.length > 0) {
       td.appendChild(el('h4', '', `Context (${context.length} events around the hit; its own are marked)`));
       const table = el('table', 'context');
@@ -239,19 +298,34 @@ export function reportClient(): void {
     if (events.length === 0 && context.length === 0) {
       td.appendChild(el('p', 'muted', 'No events or context in this report (run hunt with --events and --context to include them).'));
     }
-    tr.appendChild(td);
-    return tr;
   }
 
   function toggle(r: Row, open?: boolean): void {
-    const isOpen = r.detail !== null && !r.detail.hidden;
-    const want = open === undefined ? !isOpen : open;
-    if (want === isOpen) return;
+    const want = open === undefined ? !r.open : open;
+    if (want === r.open || !r.tr) return;
+    r.open = want;
     if (want && r.detail === null) {
-      r.detail = buildDetail(r);
-      r.tr.after(r.detail);
+      const tr = el('tr', 'detail');
+      const td = el('td', '', 'Loading…');
+      td.colSpan = COLS;
+      tr.appendChild(td);
+      r.detail = tr;
+      detailsOf(r.i).then(
+        (d) => {
+          td.textContent = '';
+          buildDetail(r, d, td);
+          tr.classList.add('loaded');
+        },
+        (err) => {
+          td.textContent = `Could not read this hit's events: ${String(err)}`;
+          tr.classList.add('loaded');
+        },
+      );
     }
-    if (r.detail) r.detail.hidden = !want;
+    if (r.detail) {
+      if (want) r.tr.after(r.detail);
+      else r.detail.remove();
+    }
     const btn = r.tr.querySelector('button.fold') as HTMLButtonElement;
     btn.textContent = want ? '▾' : '▸';
     btn.setAttribute('aria-expanded', String(want));
@@ -295,13 +369,8 @@ export function reportClient(): void {
       sortKey = key;
       for (const other of headers) other.removeAttribute('aria-sort');
       th.setAttribute('aria-sort', sortDir === 1 ? 'ascending' : 'descending');
-      const order = rows.slice().sort((a, b) => cmp(a, b, key) * sortDir || a.i - b.i);
-      const f = document.createDocumentFragment();
-      for (const r of order) {
-        f.appendChild(r.tr);
-        if (r.detail) f.appendChild(r.detail);
-      }
-      tbody.appendChild(f);
+      order = rows.slice().sort((a, b) => cmp(a, b, key) * sortDir || a.i - b.i);
+      applyFilters();
     });
   }
 
@@ -312,7 +381,6 @@ export function reportClient(): void {
   const fAccount = document.getElementById('f-account') as HTMLSelectElement;
   const fUser = document.getElementById('f-user') as HTMLSelectElement;
   const fText = document.getElementById('f-text') as HTMLInputElement;
-  const fCount = document.getElementById('f-count') as HTMLElement;
   function options(select: HTMLSelectElement, entries: [string, number][]): void {
     for (const [value, n] of entries) {
       const o = el('option', '', `${short(value, 60)} (${n})`);
@@ -346,8 +414,8 @@ export function reportClient(): void {
     const account = fAccount.value;
     const user = fUser.value;
     const text = fText.value.trim().toLowerCase();
-    let shown = 0;
-    for (const r of rows) {
+    kept = [];
+    for (const r of order) {
       const h = r.hit;
       const ok =
         (rule === '' || str(h.rule) === rule) &&
@@ -355,12 +423,11 @@ export function reportClient(): void {
         (account === '' || (str(h.account) || NONE) === account) &&
         (user === '' || userOf(h) === user) &&
         (text === '' || searchText(r).indexOf(text) >= 0);
-      if (ok) shown++;
-      r.tr.hidden = !ok;
-      if (r.detail && !ok) toggle(r, false);
+      if (ok) kept.push(r);
       if (r.mark) r.mark.classList.toggle('dim', !ok);
     }
-    fCount.textContent = shown === rows.length ? `${rows.length} hits` : `${shown} of ${rows.length} hits`;
+    page = 0;
+    showPage();
     for (const b of Array.from(document.querySelectorAll('#who .bar'))) {
       const on = (b.getAttribute('data-kind') === 'account' ? account : user) === (barValues.get(b) ?? null);
       b.classList.toggle('on', on);
@@ -382,16 +449,22 @@ export function reportClient(): void {
 
   let current: Row | null = null;
   function goTo(r: Row): void {
-    if (r.tr.hidden) clearFilters();
+    if (kept.indexOf(r) < 0) clearFilters();
+    const at = kept.indexOf(r);
+    if (Math.floor(at / PAGE) !== page) {
+      page = Math.floor(at / PAGE);
+      showPage();
+    }
     if (current) {
-      current.tr.classList.remove('current');
+      if (current.tr) current.tr.classList.remove('current');
       if (current.mark) current.mark.classList.remove('current');
     }
     current = r;
-    r.tr.classList.add('current');
+    const tr = rowEl(r);
+    tr.classList.add('current');
     if (r.mark) r.mark.classList.add('current');
-    r.tr.scrollIntoView({ block: 'center' });
-    r.tr.focus({ preventScroll: true });
+    tr.scrollIntoView({ block: 'center' });
+    tr.focus({ preventScroll: true });
   }
 
   // ---- the timeline: one lane per rule -----------------------------------
@@ -541,6 +614,7 @@ export function reportClient(): void {
   bars(document.getElementById('per-user')!, 'Hits per target user', 'user', count(hits, userOf));
 
   applyFilters();
-  // Tests and the timing script wait for this.
+  // Tests and the timing script (scripts/report-measure.ts) wait for these.
+  performance.mark('hunt-report-ready');
   document.documentElement.dataset.ready = 'true';
 }

@@ -46,21 +46,28 @@ svg .bar:hover, svg .bar.on { fill: #0969da; }
 .filters { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: center; margin-bottom: 8px; position: sticky; top: 0; background: #fff; padding: 6px 0; z-index: 2; }
 .filters select, .filters input { font: inherit; max-width: 260px; }
 #f-count { color: var(--muted); }
-#hit-table { width: 100%; font-size: 13px; }
+/* Fixed layout: the browser sizes columns from this header alone, so a page of
+   rows lays out fast and columns do not jump between pages or sorts. */
+#hit-table { width: 100%; font-size: 13px; table-layout: fixed; }
+#hit-table th:nth-child(2) { width: 11.5em; } #hit-table th:nth-child(3) { width: 18%; }
+#hit-table th:nth-child(4) { width: 7.5em; } #hit-table th:nth-child(5) { width: 5em; }
+#hit-table th:nth-child(6) { width: 8.5em; } #hit-table th:nth-child(7) { width: 9%; }
+#hit-table th:nth-child(9) { width: 8.5em; } #hit-table th:nth-child(10) { width: 12%; }
+.pager { margin: 8px 0; color: var(--muted); }
 #hit-table th { text-align: left; border-bottom: 2px solid var(--line); white-space: nowrap; position: sticky; top: 40px; background: #fff; z-index: 1; }
 #hit-table th button { font: inherit; font-weight: 600; border: 0; background: none; padding: 4px 14px 4px 0; cursor: pointer; color: inherit; }
 #hit-table th[aria-sort=ascending] button::after { content: " ▲"; font-size: 10px; }
 #hit-table th[aria-sort=descending] button::after { content: " ▼"; font-size: 10px; }
 #hit-table td { border-bottom: 1px solid var(--line); padding: 3px 10px 3px 0; vertical-align: top; overflow-wrap: break-word; }
 /* Only the actor (an ARN is one long word) may break anywhere; ids and IPs stay whole. */
-#hit-table td.actor { overflow-wrap: anywhere; min-width: 12em; }
-#hit-table td.nw { white-space: nowrap; }
+#hit-table td.actor { overflow-wrap: anywhere; }
+#hit-table td.nw { overflow-wrap: anywhere; }
 #hit-table tr.hit:hover { background: var(--bg2); }
 #hit-table tr.hit.current { background: var(--focus); outline: 2px solid #d4a72c; }
 #hit-table td.t { white-space: nowrap; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
 #hit-table .rule-title { display: block; }
 #hit-table .rule-name { display: block; color: var(--muted); font-size: 11.5px; }
-.fold-col { width: 26px; }
+#hit-table th.fold-col { width: 30px; }
 button.fold { border: 1px solid var(--line); background: #fff; border-radius: 4px; width: 22px; height: 22px; padding: 0; cursor: pointer; line-height: 1; }
 tr.detail > td { background: #fbfcfd; padding: 8px 12px 14px 30px; }
 .detail h4 { margin: 10px 0 4px; font-size: 13px; }
