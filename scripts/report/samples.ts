@@ -30,7 +30,7 @@ const CONTEXT_MS = 60 * 60_000;
 /** Runs `hunt --source samples --format ndjson` from the checkout and builds its report input. */
 export async function samplesReportInput(generatedAt = new Date().toISOString()): Promise<ReportInput> {
   const args = ['--source', 'samples', '--format', 'ndjson', '--no-progress'];
-  const cli = join(ROOT, 'dist/src/cli.js');
+  const cli = join(ROOT, 'dist/src/bin.js');
   const run = spawnSync(process.execPath, [cli, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (run.status !== 0) {
     throw new Error(`hunt ${args.join(' ')} exited ${run.status} (is it built? npm run build):\n${run.stderr}`);
