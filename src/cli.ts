@@ -4,18 +4,32 @@
 // bin (bin.ts) is a few lines around it and owns process.exitCode.
 
 import type { AthenaClient } from '@aws-sdk/client-athena';
+import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { awsSettings } from './aws.js';
 import { EXIT, UsageError } from './errors.js';
-import { hunt, prepareRules } from './hunt.js';
-import { resolveOptions, type RawOptions } from './options.js';
-import { ndjson } from './output/ndjson.js';
+import { hunt, prepareRuleSet, type HuntResult } from './hunt.js';
+import { resolveOptions, type HuntOptions, type RawOptions } from './options.js';
+import { writeAtomically } from './output/atomic.js';
+import { FORMATS, FORMATTERS } from './output/formats.js';
+import { renderReport, type ReportInput } from './output/report.js';
 import { forTerminal } from './output/sanitize.js';
-import { summary } from './output/summary.js';
-import { table } from './output/table.js';
+import { shortTime, summary, type Tally } from './output/summary.js';
+import { colorEnabled } from './output/table.js';
+import type { Rule } from './rules/types.js';
 import { cloudTrailDdl, DEFAULT_REGIONS } from './sql/ddl.js';
 import { athenaQuery, huntQuery } from './sql/sql.js';
 import { connectStores } from './stores/registry.js';
+
+/** hunt's version, from its package.json (one folder up from src/, two from dist/src/). */
+const VERSION = (() => {
+  const up = import.meta.url.includes('/dist/') ? '../../package.json' : '../package.json';
+  try {
+    return (JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+})();
 
 /** What the CLI gets from the outside world. */
 export interface CliIO {
@@ -51,7 +65,7 @@ const EXAMPLES: [string, string][] = [
   ['hunt --engine athena --athena-database security --athena-table cloudtrail_logs --since 90d', 'The same hunt on Amazon Athena (create the table with: hunt athena-ddl --help)'],
 ];
 
-const EPILOGUE = `Exit codes: 0 done, 1 hits found (only with --fail-on-hits), 2 usage or rule error, 3 done but some objects failed.
+const EPILOGUE = `Exit codes: 0 done, 1 hits found (only with --fail-on-hits), 2 usage or rule error, 3 done but some objects failed, 4 done but no event lay in the window and filters (the hunt covered nothing), 70 internal error (a defect: report it), 130 interrupted.
 Hits go to stdout (a table on a terminal, NDJSON otherwise); progress, warnings and the summary go to stderr.`;
 
 /** `hunt athena-ddl --bucket s3://… --account …`: prints the CREATE TABLE for Athena. */
@@ -125,10 +139,11 @@ async function main(argv: string[], io: CliIO, report: (line: string) => void): 
     stdoutIsTTY: io.stdoutIsTTY,
     stderrIsTTY: io.stderrIsTTY,
     noColor: io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '',
+    color: colorEnabled(io.env, io.stdoutIsTTY),
     nowMs: io.nowMs ?? Date.now(),
     prefilter: io.env.HUNT_PREFILTER,
   });
-  const rules = await prepareRules(opts, { report });
+  const { rules, skipped, refused } = await prepareRuleSet(opts, { report });
   if (opts.dryRun) {
     await io.stdout(opts.engine === 'athena' ? athenaQuery(opts.athena, opts.scope, rules) : huntQuery(rules, 'duckdb', 'cloudtrail'));
     return EXIT.ok;
@@ -142,15 +157,103 @@ async function main(argv: string[], io: CliIO, report: (line: string) => void): 
     athenaClient: io.athenaClient,
     athenaPollMs: io.athenaPollMs,
   });
-  const out = opts.format === 'ndjson' ? ndjson(result.hits) : table(result.hits, { color: opts.color, width: io.columns });
-  await io.stdout(out);
+  const { hits, tally } = result;
+  const toTerminal = io.stdoutIsTTY && !opts.output;
+  const out = FORMATTERS[opts.format](hits, {
+    // Fitted to a terminal; piped or written to a file there is no width to
+    // fit, so every cell is whole, and no colour.
+    width: toTerminal ? io.columns : undefined,
+    color: opts.color && toTerminal,
+    wide: opts.wide || !toTerminal,
+    note: report,
+  });
+  if (opts.output) await writeAtomically(opts.output, out);
+  else await io.stdout(out);
+
+  const collisions = result.merge.collisions();
+  const covered = coverage(opts, rules, result);
+  const elapsedMs = performance.now() - started;
   if (!opts.quiet || result.interrupted) {
-    io.stderr(summary(result.tally, result.hits, performance.now() - started, result.interrupted));
+    io.stderr(
+      summary({
+        tally,
+        hits,
+        elapsedMs,
+        interrupted: result.interrupted,
+        window: { sinceMs: opts.scope.sinceMs, untilMs: opts.scope.untilMs },
+        rules: { loaded: rules.length, skipped, refused },
+        ...(collisions.count > 0 && collisions.first !== null ? { collisions: { count: collisions.count, first: collisions.first } } : {}),
+      }),
+    );
+    if (result.contextTally) {
+      const c = result.contextTally;
+      report(`context: read ${c.scanned.toLocaleString('en-US')} object(s) again for the timelines around ${hits.filter((h) => h.context).length} hit(s)`);
+    }
+    if (opts.output) report(`wrote ${hits.length} hit(s) as ${opts.format} to ${opts.output}`);
+  }
+  if (!covered && !result.interrupted && tally.failedCount === 0) report(noEventsLine(opts, tally));
+  if (opts.report) {
+    await writeAtomically(opts.report, renderReport(reportInput(argv, opts, rules, result, covered)));
+    if (!opts.quiet) report(`wrote the HTML report to ${opts.report}`);
   }
   if (result.interrupted) return EXIT.interrupted;
-  if (result.tally.failedCount > 0) return EXIT.failedObjects;
-  if (opts.failOnHits && result.hits.length > 0) return EXIT.hits;
+  if (tally.failedCount > 0) return EXIT.failedObjects;
+  if (opts.failOnHits && hits.length > 0) return EXIT.hits;
+  if (!covered) return EXIT.noEvents;
   return EXIT.ok;
+}
+
+/**
+ * Did the hunt cover any event? A hunt that read objects but found no record
+ * inside the window and filters is not a clean result (exit 4). Athena returns
+ * only candidate rows, so it cannot tell; DuckDB reads only candidate rows
+ * too, so for it an object scanned counts.
+ */
+function coverage(opts: HuntOptions, rules: Rule[], result: HuntResult): boolean {
+  const eventRules = rules.some((r) => r.kind !== 'posture');
+  if (!eventRules || opts.sources.length === 0 || opts.engine === 'athena') return true;
+  if (opts.engine === 'duckdb') return result.tally.scanned > 0;
+  return result.tally.events > 0 || result.tally.coveredObjects > 0;
+}
+
+/** Why a hunt covered nothing, in one line: the window as resolved, and what the data holds. */
+function noEventsLine(opts: HuntOptions, tally: Tally): string {
+  const at = (ms: number) => (Number.isFinite(ms) ? shortTime(ms) : ms < 0 ? '(open)' : '(now)');
+  const filters = [...(opts.scope.accounts.length ? ['--account'] : []), ...(opts.scope.regions.length ? ['--region'] : [])];
+  let line = `the hunt covered no events: no record lies in the window ${at(opts.scope.sinceMs)} → ${at(opts.scope.untilMs)}${filters.length ? ` and ${filters.join('/')}` : ''}`;
+  const seen: string[] = [];
+  if (tally.oldestDay !== null) seen.push(`day folders seen ${tally.oldestDay} … ${tally.newestDay}`);
+  const range = tally.eventRange;
+  if (range) seen.push(`events read ${shortTime(range.minMs)} … ${shortTime(range.maxMs)}`);
+  if (tally.scanned === 0 && tally.listed === 0) seen.push('no log object was found');
+  return `${line}${seen.length ? `; ${seen.join('; ')}` : ''}`;
+}
+
+function reportInput(argv: string[], opts: HuntOptions, rules: Rule[], result: HuntResult, covered: boolean): ReportInput {
+  const { tally } = result;
+  const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
+  const range = tally.eventRange;
+  const skipped = [...tally.skippedFiles, ...tally.skippedFolders].map(([reason, count]) => ({ reason, count }));
+  const warnings = [
+    ...(result.interrupted ? ['interrupted: partial results'] : []),
+    ...(covered ? [] : [noEventsLine(opts, tally)]),
+  ];
+  return {
+    hits: result.hits,
+    coverage: {
+      sources: opts.sources,
+      window: { since: iso(opts.scope.sinceMs), until: iso(opts.scope.untilMs) },
+      eventRange: { first: range ? new Date(range.minMs).toISOString() : null, last: range ? new Date(range.maxMs).toISOString() : null },
+      objects: { scanned: tally.scanned, skipped, failed: tally.failures },
+      records: tally.records,
+      events: tally.events,
+      rules: rules.map((r) => ({ name: r.key, title: r.title, level: r.level })),
+      warnings,
+      commandLine: argv,
+      version: VERSION,
+      generatedAt: new Date().toISOString(),
+    },
+  };
 }
 
 /**
@@ -188,7 +291,12 @@ function parseArgs(argv: string[], io: CliIO): { raw?: RawOptions; output?: stri
     .option('rule', { type: 'string', array: true, describe: 'Only rules whose name matches this glob (repeatable)' })
     .option('account', { type: 'string', array: true, describe: 'Only this account id (repeatable)' })
     .option('region', { type: 'string', array: true, describe: 'Only this region (repeatable)' })
-    .option('format', { type: 'string', choices: ['table', 'ndjson'], describe: 'Output format [default: table on a terminal, else ndjson]' })
+    .option('format', { type: 'string', choices: FORMATS, describe: 'Output format: table, ndjson, csv (RFC 4180, one row per hit and per context event) or timesketch (JSONL for import) [default: table on a terminal, else ndjson]' })
+    .option('output', { type: 'string', describe: 'Write the hits to this file (atomically) instead of stdout' })
+    .option('report', { type: 'string', describe: 'Also write a self-contained HTML report of the hunt to this file' })
+    .option('events', { type: 'boolean', describe: 'Hits carry their whole CloudTrail records (NDJSON field events)' })
+    .option('context', { type: 'string', describe: 'The timeline around each hit, this far before and after (e.g. 1h): what the same principal or address did' })
+    .option('wide', { type: 'boolean', describe: 'Table: print every cell whole, whatever the terminal width' })
     .option('workers', { type: 'number', describe: 'Scan threads [default: the number of cores]' })
     .option('max-requests', { type: 'number', describe: 'S3 GetObject requests in flight at most [default: 16]' })
     .option('profile', { type: 'string', describe: 'AWS profile for S3 and IAM' })
@@ -238,6 +346,11 @@ function parseArgs(argv: string[], io: CliIO): { raw?: RawOptions; output?: stri
     athenaWorkgroup: parsed.athenaWorkgroup as string | undefined,
     athenaOutput: parsed.athenaOutput as string | undefined,
     dryRun: parsed.dryRun as boolean | undefined,
+    output: parsed.output as string | undefined,
+    report: parsed.report as string | undefined,
+    events: parsed.events as boolean | undefined,
+    context: parsed.context as string | undefined,
+    wide: parsed.wide as boolean | undefined,
   };
   return { raw };
 }

@@ -38,6 +38,7 @@ export const EXIT = {
   hits: 1,
   usage: 2,
   failedObjects: 3,
+  noEvents: 4,
   internal: 70,
   interrupted: 130,
 } as const;

@@ -34,8 +34,10 @@ export interface HuntIO {
 export interface HuntResult {
   hits: Hit[];
   tally: Tally;
+  /** What the `--context` pass read, when it ran. */
+  contextTally?: Tally;
   interrupted: boolean;
-  /** eventIDs shared by records of different content: each such record counted as its own event. */
+  /** The merge, for its counts (eventIDs shared by records of different content). */
   merge: Merge;
 }
 
@@ -47,6 +49,11 @@ const READERS: Record<HuntOptions['engine'], () => Promise<Reader>> = {
 };
 
 export async function prepareRules(opts: HuntOptions, io: Pick<HuntIO, 'report'>): Promise<Rule[]> {
+  return (await prepareRuleSet(opts, io)).rules;
+}
+
+/** The rules to run, and how many were skipped (another log source) or refused. */
+export async function prepareRuleSet(opts: HuntOptions, io: Pick<HuntIO, 'report'>): Promise<{ rules: Rule[]; skipped: number; refused: number }> {
   const own = opts.rulePaths.length > 0;
   const loaded = await loadRules(own ? opts.rulePaths : [bundledRulesDir()]);
   if (loaded.skipped.length > 0 && !opts.quiet) {
@@ -54,7 +61,7 @@ export async function prepareRules(opts: HuntOptions, io: Pick<HuntIO, 'report'>
   }
   const rules = opts.ruleGlobs.length > 0 ? selectRules(loaded.rules, opts.ruleGlobs) : loaded.rules;
   if (rules.length === 0) throw new UsageError('no rules to run: --rules/--rule selected none');
-  return rules;
+  return { rules, skipped: loaded.skipped.length, refused: 0 };
 }
 
 export async function hunt(opts: HuntOptions, rules: Rule[], stores: Store[], io: HuntIO): Promise<HuntResult> {
@@ -71,11 +78,18 @@ export async function hunt(opts: HuntOptions, rules: Rule[], stores: Store[], io
     for await (const ref of listObjects(ctx)) void ref;
   }
   let hits = ctx.merge.hits();
+  let contextTally: Tally | undefined;
+  if (opts.contextMs > 0 && !interrupted && hits.length > 0) {
+    const { addContext } = await import('./readers/context.js');
+    const pass = await addContext(ctx, hits, opts.contextMs);
+    contextTally = pass.tally;
+    interrupted = pass.interrupted;
+  }
   if (posture && !interrupted) {
     const postureHits = await readCredentialReports(ctx, posture);
     if (postureHits.length > 0) hits = sortHits(hits.concat(postureHits));
   }
-  return { hits, tally: ctx.tally, interrupted, merge: ctx.merge };
+  return { hits, tally: ctx.tally, ...(contextTally ? { contextTally } : {}), interrupted, merge: ctx.merge };
 }
 
 /**
@@ -115,9 +129,10 @@ async function readCredentialReports(ctx: ReadContext, posture: PostureRule): Pr
     try {
       found = credentialReportHits(await readReport(ctx, ref), posture, ref.reference);
     } catch (err) {
-      tally.addFailed('not-credential-report');
       const message = (err as Error).message ?? String(err);
-      io.report(`error: ${ref.reference}: ${message.startsWith(`${ref.reference}: `) ? message.slice(ref.reference.length + 2) : message}`);
+      const reason = message.startsWith(`${ref.reference}: `) ? message.slice(ref.reference.length + 2) : message;
+      tally.addFailed('not-credential-report', ref.reference, reason);
+      io.report(`error: ${ref.reference}: ${reason}`);
       continue;
     }
     addAll(hits, found);

@@ -28,8 +28,13 @@ export interface EventView {
   sourceIPAddress: string | null;
   /** Who acted: `userIdentity.userName`, else the ARN, principal id or identity type. */
   actor: string | null;
-  /** Values of extra dotted field paths a rule asked for (group-by fields, stateful fields). */
+  /** The IAM user the event is about (see targetOf in src/scan/scanner.ts), or null. */
+  target: string | null;
+  errorCode: string | null;
+  /** Values of extra dotted field paths a rule asked for (group-by, stateful and `fields:` paths). */
   fields: Record<string, unknown>;
+  /** The whole record (bounded), only when `--events` asked for it. */
+  record?: CloudTrailEvent;
 }
 
 /** One event that matched the per-event predicate of one or more rules. */
@@ -58,9 +63,9 @@ export interface Hit {
   eventIDs: string[];
   sources: string[];
   /** The IAM user the hit is about (whose MFA or password), or null; absent until the merge fills it. */
-  target?: string | null;
+  target: string | null;
   /** `{path: value}` from the first event for the paths the rule lists under Sigma's `fields:`. */
-  fields?: Record<string, unknown>;
+  fields: Record<string, unknown>;
   /** With `--events`: the hit's distinct records, whole, in (`eventTime`, `eventID`) order. */
   events?: Record<string, unknown>[];
   /** With `--context <d>`: the timeline around a timed hit, in (time, eventID) order. */

@@ -3,6 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import { UsageError } from './errors.js';
+import { FORMATS, type Format } from './output/formats.js';
 
 /**
  * Which events count, as every store, reader and scanner reads it: `--since`
@@ -27,7 +28,17 @@ export interface HuntOptions {
   rulePaths: string[];
   /** `--rule` globs on rule names; empty = all. */
   ruleGlobs: string[];
-  format: 'table' | 'ndjson';
+  format: Format;
+  /** `--output`: write the hits to this file (atomically) instead of stdout. */
+  output?: string;
+  /** `--report`: also write the HTML report here. */
+  report?: string;
+  /** `--wide`: table cells whole, whatever the width. */
+  wide: boolean;
+  /** `--events`: hits carry their whole records. */
+  events: boolean;
+  /** `--context`: the timeline around each timed hit, this far before and after (ms); 0 = none. */
+  contextMs: number;
   workers: number;
   /** S3 GetObject requests in flight at most, over all workers. */
   maxRequests: number;
@@ -108,12 +119,19 @@ export interface RawOptions {
   athenaWorkgroup?: string;
   athenaOutput?: string;
   dryRun?: boolean;
+  output?: string;
+  report?: string;
+  wide?: boolean;
+  events?: boolean;
+  context?: string;
 }
 
 export interface OptionEnv {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   noColor: boolean;
+  /** Colour decided by the caller (NO_COLOR, FORCE_COLOR, the terminal); default: not NO_COLOR and a terminal. */
+  color?: boolean;
   nowMs: number;
   /** `HUNT_PREFILTER` (benchmarks and tests turn the prefilter off with `off`). */
   prefilter?: string;
@@ -164,10 +182,21 @@ export function resolveOptions(raw: RawOptions, env: OptionEnv): HuntOptions {
   if (raw.endpointUrl !== undefined && !/^https?:\/\/[^/]/.test(raw.endpointUrl)) {
     throw new UsageError(`--endpoint-url ${raw.endpointUrl}: give a URL such as http://127.0.0.1:9000`);
   }
-  const format = raw.format ?? (env.stdoutIsTTY ? 'table' : 'ndjson');
-  if (format !== 'table' && format !== 'ndjson') {
-    throw new UsageError(`--format ${format}: choose table or ndjson`);
+  const format = (raw.format ?? (env.stdoutIsTTY && raw.output === undefined ? 'table' : 'ndjson')) as Format;
+  if (!FORMATS.includes(format)) {
+    throw new UsageError(`--format ${format}: choose ${FORMATS.join(', ')}`);
   }
+  let contextMs = 0;
+  if (raw.context !== undefined) {
+    const m = DURATION.exec(raw.context.trim());
+    if (!m || Number(m[1]) === 0) {
+      throw new UsageError(`--context ${JSON.stringify(raw.context)}: give how far around each hit to look, such as 30m, 1h or 1d`);
+    }
+    contextMs = Number(m[1]) * UNIT_MS[m[2]!]!;
+    if (engine === 'athena') throw new UsageError('--context reads the objects again around each hit: use it with --source (--engine local or duckdb), not --engine athena');
+  }
+  if (raw.output !== undefined && raw.output.trim() === '') throw new UsageError('--output needs a file name');
+  if (raw.report !== undefined && raw.report.trim() === '') throw new UsageError('--report needs a file name, such as report.html');
   return {
     sources,
     scope: { sinceMs, untilMs, accounts: raw.account ?? [], regions: raw.region ?? [] },
@@ -182,7 +211,7 @@ export function resolveOptions(raw: RawOptions, env: OptionEnv): HuntOptions {
     failOnHits: raw.failOnHits ?? false,
     progress: (raw.progress ?? true) && !raw.quiet && env.stderrIsTTY,
     quiet: raw.quiet ?? false,
-    color: !env.noColor && env.stdoutIsTTY,
+    color: env.color ?? (!env.noColor && env.stdoutIsTTY),
     engine,
     athena: {
       database: raw.athenaDatabase ?? 'default',
@@ -191,6 +220,11 @@ export function resolveOptions(raw: RawOptions, env: OptionEnv): HuntOptions {
       output: raw.athenaOutput,
     },
     dryRun: raw.dryRun ?? false,
+    ...(raw.output !== undefined ? { output: raw.output } : {}),
+    ...(raw.report !== undefined ? { report: raw.report } : {}),
+    wide: raw.wide ?? false,
+    events: raw.events ?? false,
+    contextMs,
     prefilter: env.prefilter?.toLowerCase() !== 'off',
   };
 }

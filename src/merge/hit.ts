@@ -40,5 +40,17 @@ export function hitOf(rule: RuleMeta, events: readonly DistinctEvent[], group: R
     eventName: first.eventName,
     eventIDs,
     sources: [...sources].sort(compareText),
+    target: groupUser(group) ?? first.target,
+    fields: Object.fromEntries((rule.outputFields ?? []).map((p) => [p, Object.hasOwn(first.fields, p) ? first.fields[p] : null])),
+    ...(events.some((e) => e.view.record !== undefined) ? { events: events.flatMap((e) => (e.view.record ? [e.view.record] : [])) } : {}),
   };
+}
+
+/** The user a group names, when a rule groups by one (threshold and stateful rules): the hit is about that user. */
+function groupUser(group: Record<string, unknown>): string | null {
+  for (const [path, value] of Object.entries(group)) {
+    const last = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
+    if ((last === 'username' || last === 'user') && typeof value === 'string') return value;
+  }
+  return null;
 }

@@ -49,6 +49,8 @@ export function credentialReportHits(csvText: string, rule: PostureRule, referen
       eventName: null,
       eventIDs: [],
       sources: [reference],
+      target: user,
+      fields: {},
     });
   }
   return sortHits(hits);

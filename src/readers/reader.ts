@@ -8,6 +8,7 @@ import type { Merge } from '../merge/index.js';
 import type { HuntOptions } from '../options.js';
 import type { Tally } from '../output/summary.js';
 import type { Rule } from '../rules/types.js';
+import { dayOf } from '../stores/cloudtrail-key.js';
 import type { Listed, ObjectRef, Store } from '../stores/store.js';
 
 export interface ReadContext {
@@ -46,6 +47,8 @@ export async function* listObjects(ctx: ReadContext): AsyncGenerator<ObjectRef> 
 }
 
 function take(entry: Listed, ctx: ReadContext, seen: Set<string>): ObjectRef | undefined {
+  const day = entry.type === 'object' ? dayOf(entry.ref.reference) : entry.type === 'skipped' ? dayOf(entry.reference) : undefined;
+  if (day) ctx.tally.noteDay(day);
   switch (entry.type) {
     case 'object':
       if (seen.has(entry.id)) return undefined;
@@ -64,7 +67,7 @@ function take(entry: Listed, ctx: ReadContext, seen: Set<string>): ObjectRef | u
       ctx.tally.addSkipped(entry.reason, entry.folder);
       return undefined;
     case 'unlistable':
-      ctx.tally.addFailed('unlistable');
+      ctx.tally.addFailed('unlistable', entry.reference, entry.message);
       ctx.io.report(`error: ${entry.reference}: ${entry.message}`);
       return undefined;
   }

@@ -239,6 +239,16 @@ interface Loaded {
   generateBase?: boolean;
 }
 
+/** Sigma's `fields:`: the dotted paths an analyst needs from a hit's first event. */
+function outputFieldsOf(d: Doc): string[] {
+  const fields = d.data.fields;
+  if (fields === undefined || fields === null) return [];
+  if (!Array.isArray(fields) || !fields.every((f) => typeof f === 'string' && f !== '')) {
+    throw new RuleError(d.file, lineOf(d, ['fields']), `'fields' must be a list of field names (dotted CloudTrail paths) — fix the list`);
+  }
+  return [...new Set(fields as string[])];
+}
+
 function toRule(d: Doc, skipped: LoadResult['skipped']): Loaded | null {
   const { data, file } = d;
   if (Object.hasOwn(data, 'action')) {
@@ -256,7 +266,7 @@ function toRule(d: Doc, skipped: LoadResult['skipped']): Loaded | null {
     throw new RuleError(file, lineOf(d, ['level']), `'level' must be one of ${[...LEVELS].join(', ')} (got ${JSON.stringify(rawLevel)}) — fix the value`);
   }
   const description = typeof data.description === 'string' ? data.description.trim() : undefined;
-  const meta = { key, title, level: rawLevel.toLowerCase(), id, file, ...(description ? { description } : {}) };
+  const meta = { key, title, level: rawLevel.toLowerCase(), id, file, outputFields: outputFieldsOf(d), ...(description ? { description } : {}) };
   const generateAlone = data.generate === true;
 
   if (Object.hasOwn(data, 'correlation')) return toThreshold(d, meta, generateAlone);

@@ -11,6 +11,8 @@ export interface RuleMeta {
   id: string | null;
   /** The file the rule came from (for error messages). */
   file: string;
+  /** Sigma's `fields:`: paths whose values from the first event a hit carries in `fields`. */
+  outputFields?: string[];
   description?: string;
 }
 
