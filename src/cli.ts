@@ -20,6 +20,7 @@ import type { Rule } from './rules/types.js';
 import { cloudTrailDdl, DEFAULT_REGIONS } from './sql/ddl.js';
 import { athenaQuery, huntQuery } from './sql/sql.js';
 import { connectStores } from './stores/registry.js';
+import { usageLine, type KnownFlags } from './usage.js';
 
 /** hunt's version, from its package.json (one folder up from src/, two from dist/src/). */
 const VERSION = (() => {
@@ -54,14 +55,18 @@ export interface CliIO {
   athenaPollMs?: number;
 }
 
-const EXAMPLES: [string, string][] = [
+export const EXAMPLES: [string, string][] = [
   ['hunt --source ./AWSLogs --since 30d', 'Hunt the last 30 days of a local copy of a trail'],
   ['hunt --source s3://org-trail-bucket --since 2026-10-01 --until 2026-10-08', 'A week of an organization trail, straight from S3'],
-  ['hunt --source ./AWSLogs --format ndjson | jq -r \'select(.rule=="aws-console-login-mfa-failures") | [.time,.actor,.count] | @tsv\'',
-    'Pipe NDJSON into jq: who was MFA-bombed, when, how often'],
+  // Log fields are attacker-controlled and `jq -r` prints them raw; @tsv escapes
+  // tabs and newlines only, so the gsub turns every other control or format
+  // character (ESC, C1, bidi overrides: Unicode's C categories) into '?'.
+  ['hunt --source ./AWSLogs --format ndjson | jq -r \'select(.rule=="aws-console-login-mfa-failures") | [.time,.actor,.count] | map(tostring | gsub("\\\\p{C}"; "?")) | @tsv\'',
+    'Pipe NDJSON into jq: who was MFA-bombed, when, how often (control characters made harmless)'],
   ['hunt --source ./AWSLogs --account 111122223333 --region us-east-1 --rule "aws-iam-*"', 'Only IAM rules, one account and region'],
   ['hunt --credential-report report.csv', 'Users with a password and no MFA, from `aws iam get-credential-report`'],
-  ['hunt --source ./AWSLogs --rules ./sigma/rules/cloud/aws/cloudtrail', 'Run SigmaHQ\'s CloudTrail rules instead of the bundled pack'],
+  ['hunt --source ./AWSLogs --rules ./sigma/rules/cloud/aws/cloudtrail --skip-unsupported', 'Run SigmaHQ\'s CloudTrail rules instead of the bundled pack, leaving out those hunt cannot evaluate'],
+  ['hunt rules --rules ./sigma/rules/cloud/aws/cloudtrail', 'List the rules (name, level, kind, title) and every problem in them'],
   ['hunt --engine athena --athena-database security --athena-table cloudtrail_logs --since 90d', 'The same hunt on Amazon Athena (create the table with: hunt athena-ddl --help)'],
 ];
 
@@ -81,7 +86,7 @@ async function athenaDdl(argv: string[], io: CliIO): Promise<number> {
     .option('table', { type: 'string', default: 'cloudtrail_logs', describe: 'Table name' })
     .option('first-day', { type: 'string', default: '2020/01/01', describe: 'First day of the projection range (YYYY/MM/DD)' })
     .strict()
-    .help(), argv);
+    .help(), argv, 'hunt athena-ddl');
   if (parsed.help) {
     await io.stdout(output);
     return EXIT.ok;
@@ -117,6 +122,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
 async function main(argv: string[], io: CliIO, report: (line: string) => void): Promise<number> {
   if (argv[0] === 'athena-ddl') return athenaDdl(argv.slice(1), io);
+  if (argv[0] === 'rules') return (await import('./cli-rules.js')).rulesCommand(argv.slice(1), io, report);
   let raw: RawOptions;
   try {
     const parsed = parseArgs(argv, io);
@@ -128,7 +134,6 @@ async function main(argv: string[], io: CliIO, report: (line: string) => void): 
   } catch (err) {
     if (err instanceof UsageError) {
       report(err.message);
-      report('try: hunt --help');
       return EXIT.usage;
     }
     throw err;
@@ -181,7 +186,7 @@ async function main(argv: string[], io: CliIO, report: (line: string) => void): 
         elapsedMs,
         interrupted: result.interrupted,
         window: { sinceMs: opts.scope.sinceMs, untilMs: opts.scope.untilMs },
-        rules: { loaded: rules.length, skipped, refused },
+        rules: { loaded: rules.length, skipped: skipped.length, refused: refused.length },
         ...(collisions.count > 0 && collisions.first !== null ? { collisions: { count: collisions.count, first: collisions.first } } : {}),
       }),
     );
@@ -258,26 +263,29 @@ function reportInput(argv: string[], opts: HuntOptions, rules: Rule[], result: H
 
 /**
  * Parses with yargs, capturing what it would print (help, version) instead of
- * letting it write to the console; a usage error becomes a UsageError.
+ * letting it write to the console; a usage error becomes a UsageError of one
+ * line (see usage.ts). A string or number flag given without its value is a
+ * usage error rather than an empty string (`--rule` alone used to select
+ * nothing, silently).
  */
-function parseWith(parser: ReturnType<typeof yargs>, argv: string[]): { parsed: Record<string, unknown>; output: string } {
+export function parseWith(parser: ReturnType<typeof yargs>, argv: string[], command = 'hunt'): { parsed: Record<string, unknown>; output: string } {
   let output = '';
   let failure: UsageError | undefined;
+  // getOptions is yargs API that its TypeScript types leave out.
+  const known = (parser as unknown as { getOptions(): KnownFlags & { string: string[]; number: string[] } }).getOptions();
   const parsed = parser
+    .requiresArg([...known.string, ...known.number])
+    // English whatever the locale: usageLine reads yargs' messages.
+    .detectLocale(false)
     .exitProcess(false)
     .fail((msg, err) => {
-      failure = new UsageError(oneLine(err?.message ?? msg));
+      failure = new UsageError(usageLine(err?.message ?? msg, argv, known, command));
     })
     .parseSync(argv, {}, (_err: unknown, _argv: unknown, text: string) => {
       output = text ? `${text}\n` : '';
     }) as Record<string, unknown>;
   if (failure) throw failure;
   return { parsed, output };
-}
-
-/** yargs writes some errors over several lines: a usage error is one clean line. */
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 function parseArgs(argv: string[], io: CliIO): { raw?: RawOptions; output?: string } {
@@ -288,7 +296,9 @@ function parseArgs(argv: string[], io: CliIO): { raw?: RawOptions; output?: stri
     .option('since', { type: 'string', describe: 'Events at or after: 30d, 12h, 90m back from now, or an ISO date/time (UTC)' })
     .option('until', { type: 'string', describe: 'Events before: same forms as --since' })
     .option('rules', { type: 'string', array: true, describe: 'Sigma rule folder or file; replaces the bundled pack (repeatable)' })
-    .option('rule', { type: 'string', array: true, describe: 'Only rules whose name matches this glob (repeatable)' })
+    .option('rule', { type: 'string', array: true, describe: 'Only rules whose name matches this glob, or whose title or id is this (repeatable)' })
+    .option('min-level', { type: 'string', describe: 'Only rules at or above this level: informational, low, medium, high, critical' })
+    .option('skip-unsupported', { type: 'boolean', describe: 'Leave out, with a warning, rules hunt cannot evaluate (keyword searches, old-style aggregations, …) instead of stopping' })
     .option('account', { type: 'string', array: true, describe: 'Only this account id (repeatable)' })
     .option('region', { type: 'string', array: true, describe: 'Only this region (repeatable)' })
     .option('format', { type: 'string', choices: FORMATS, describe: 'Output format: table, ndjson, csv (RFC 4180, one row per hit and per context event) or timesketch (JSONL for import) [default: table on a terminal, else ndjson]' })
@@ -329,6 +339,8 @@ function parseArgs(argv: string[], io: CliIO): { raw?: RawOptions; output?: stri
     until: parsed.until as string | undefined,
     rules: parsed.rules as string[] | undefined,
     rule: parsed.rule as string[] | undefined,
+    minLevel: parsed.minLevel as string | undefined,
+    skipUnsupported: parsed.skipUnsupported as boolean | undefined,
     account: parsed.account as string[] | undefined,
     region: parsed.region as string[] | undefined,
     format: parsed.format as string | undefined,

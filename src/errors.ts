@@ -24,12 +24,23 @@ export class UsageError extends Error {
 
 /** A rule file that cannot be used: exit 2, naming the file and, where known, the line. */
 export class RuleError extends UsageError {
+  /** The problem without the file and line: what `--skip-unsupported` warns with. */
+  readonly detail: string;
   constructor(
     readonly file: string,
     readonly line: number | null,
     detail: string,
+    /**
+     * True when the rule is valid Sigma that hunt's engine cannot evaluate
+     * (keyword search, an unsupported modifier, an old-style aggregation, …):
+     * `--skip-unsupported` leaves such a rule out with a warning. False when
+     * the file itself is wrong (bad YAML, a missing condition, …), which no
+     * flag skips.
+     */
+    readonly unsupported = false,
   ) {
     super(`${file}${line ? `:${line}` : ''}: ${detail}`);
+    this.detail = detail;
   }
 }
 

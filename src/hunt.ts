@@ -12,7 +12,6 @@ import { Tally } from './output/summary.js';
 import { credentialReportHits } from './posture/credential-report.js';
 import type { ReadContext, Reader } from './readers/reader.js';
 import { listObjects } from './readers/reader.js';
-import { bundledRulesDir, loadRules, selectRules } from './rules/load.js';
 import type { PostureRule, Rule } from './rules/types.js';
 import { connectStores, storeKind, storeSettings } from './stores/registry.js';
 import type { ObjectRef, Store } from './stores/store.js';
@@ -48,26 +47,14 @@ const READERS: Record<HuntOptions['engine'], () => Promise<Reader>> = {
   athena: async () => (await import('./readers/athena.js')).athenaReader,
 };
 
-export async function prepareRules(opts: HuntOptions, io: Pick<HuntIO, 'report'>): Promise<Rule[]> {
-  return (await prepareRuleSet(opts, io)).rules;
-}
-
-/** The rules to run, and how many were skipped (another log source) or refused. */
-export async function prepareRuleSet(opts: HuntOptions, io: Pick<HuntIO, 'report'>): Promise<{ rules: Rule[]; skipped: number; refused: number }> {
-  const own = opts.rulePaths.length > 0;
-  const loaded = await loadRules(own ? opts.rulePaths : [bundledRulesDir()]);
-  if (loaded.skipped.length > 0 && !opts.quiet) {
-    io.report(`skipped ${loaded.skipped.length} rule(s) not for AWS CloudTrail (first: ${loaded.skipped[0]!.file}: ${loaded.skipped[0]!.reason})`);
-  }
-  const rules = opts.ruleGlobs.length > 0 ? selectRules(loaded.rules, opts.ruleGlobs) : loaded.rules;
-  if (rules.length === 0) throw new UsageError('no rules to run: --rules/--rule selected none');
-  return { rules, skipped: loaded.skipped.length, refused: 0 };
-}
+// Loading and selecting rules lives with the rules; prepareRuleSet also
+// returns what loading left out (refused rules), for the summary.
+export { prepareRules, prepareRuleSet, type PreparedRules } from './rules/prepare.js';
 
 export async function hunt(opts: HuntOptions, rules: Rule[], stores: Store[], io: HuntIO): Promise<HuntResult> {
   const posture = rules.find((r): r is PostureRule => r.kind === 'posture');
   if (opts.credentialReport && !posture) {
-    throw new UsageError('--credential-report needs the posture rule aws-iam-user-mfa, which --rules/--rule left out');
+    throw new UsageError('--credential-report needs the posture rule aws-iam-user-mfa, which --rules/--rule/--min-level left out');
   }
   const ctx: ReadContext = { opts, rules, stores, merge: new Merge(rules), tally: new Tally(), io, reports: [] };
   let interrupted = false;

@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { UsageError } from './errors.js';
 import { FORMATS, type Format } from './output/formats.js';
+import { LEVEL_ORDER, type Level } from './rules/types.js';
 
 /**
  * Which events count, as every store, reader and scanner reads it: `--since`
@@ -26,8 +27,12 @@ export interface HuntOptions {
   scope: Scope;
   /** `--rules` paths; empty = the bundled pack. */
   rulePaths: string[];
-  /** `--rule` globs on rule names; empty = all. */
+  /** `--rule`: globs on rule names, or exact titles or ids; empty = all. */
   ruleGlobs: string[];
+  /** `--min-level`: only rules at or above this Sigma level; null = all. */
+  minLevel: Level | null;
+  /** `--skip-unsupported`: a rule the engine cannot evaluate is a warning, not an exit-2 error. */
+  skipUnsupported: boolean;
   format: Format;
   /** `--output`: write the hits to this file (atomically) instead of stdout. */
   output?: string;
@@ -93,6 +98,15 @@ export function parseTime(flag: string, value: string, nowMs: number): number {
   );
 }
 
+/** `--min-level high`: a Sigma level, any case. */
+export function parseLevel(value: string): Level {
+  const level = value.trim().toLowerCase();
+  if (!(LEVEL_ORDER as readonly string[]).includes(level)) {
+    throw new UsageError(`--min-level ${JSON.stringify(value)}: choose ${LEVEL_ORDER.join(', ')}`);
+  }
+  return level as Level;
+}
+
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
@@ -102,6 +116,8 @@ export interface RawOptions {
   until?: string;
   rules?: string[];
   rule?: string[];
+  minLevel?: string;
+  skipUnsupported?: boolean;
   account?: string[];
   region?: string[];
   format?: string;
@@ -167,6 +183,10 @@ export function resolveOptions(raw: RawOptions, env: OptionEnv): HuntOptions {
   for (const r of raw.region ?? []) {
     if (!REGION.test(r)) throw new UsageError(`--region ${JSON.stringify(r)}: not an AWS region name such as us-east-1`);
   }
+  for (const r of raw.rule ?? []) {
+    if (r.trim() === '') throw new UsageError(`--rule needs a rule name (glob), title or id, e.g. --rule 'aws-iam-*' — hunt rules lists them`);
+  }
+  const minLevel = raw.minLevel === undefined ? null : parseLevel(raw.minLevel);
   const cores = availableParallelism();
   const workers = raw.workers ?? cores;
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
@@ -202,6 +222,8 @@ export function resolveOptions(raw: RawOptions, env: OptionEnv): HuntOptions {
     scope: { sinceMs, untilMs, accounts: raw.account ?? [], regions: raw.region ?? [] },
     rulePaths: raw.rules ?? [],
     ruleGlobs: raw.rule ?? [],
+    minLevel,
+    skipUnsupported: raw.skipUnsupported ?? false,
     format,
     workers,
     maxRequests,
