@@ -5,8 +5,7 @@
 // unsupported), 0 when all load.
 
 import yargs from 'yargs';
-import type { CliIO } from './cli.js';
-import { parseWith } from './cli.js';
+import { parseWith, type CliIO } from './usage.js';
 import { EXIT } from './errors.js';
 import { parseLevel } from './options.js';
 import { forTerminal } from './output/sanitize.js';

@@ -3,7 +3,6 @@
 // clock, Ctrl-C) comes in through `io`, so tests run the CLI in-process. The
 // bin (bin.ts) is a few lines around it and owns process.exitCode.
 
-import type { AthenaClient } from '@aws-sdk/client-athena';
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { awsSettings } from './aws.js';
@@ -20,7 +19,7 @@ import type { Rule } from './rules/types.js';
 import { cloudTrailDdl, DEFAULT_REGIONS } from './sql/ddl.js';
 import { athenaQuery, huntQuery } from './sql/sql.js';
 import { connectStores } from './stores/registry.js';
-import { usageLine, type KnownFlags } from './usage.js';
+import { parseWith, type CliIO } from './usage.js';
 
 /** hunt's version, from its package.json (one folder up from src/, two from dist/src/). */
 const VERSION = (() => {
@@ -32,28 +31,7 @@ const VERSION = (() => {
   }
 })();
 
-/** What the CLI gets from the outside world. */
-export interface CliIO {
-  /** Data (hits, SQL, DDL, help). Resolves when written. */
-  stdout(text: string): Promise<void>;
-  /** Status, warnings, errors, the summary. */
-  stderr(text: string): void;
-  stdoutIsTTY: boolean;
-  stderrIsTTY: boolean;
-  /** Terminal width of stdout, when it is one. */
-  columns?: number;
-  env: Record<string, string | undefined>;
-  /** Now, as epoch ms (durations such as 30d count back from it). */
-  nowMs?: number;
-  /** Aborted on Ctrl-C. */
-  signal?: AbortSignal;
-  /** Where progress is drawn (stderr, when a terminal). */
-  progressStream?: NodeJS.WriteStream;
-  /** Test seams: a wrapped scan worker, a stubbed Athena client. */
-  workerUrl?: URL;
-  athenaClient?: AthenaClient;
-  athenaPollMs?: number;
-}
+export type { CliIO } from './usage.js';
 
 export const EXAMPLES: [string, string][] = [
   ['hunt --source ./AWSLogs --since 30d', 'Hunt the last 30 days of a local copy of a trail'],
@@ -230,7 +208,9 @@ function noEventsLine(opts: HuntOptions, tally: Tally): string {
   if (tally.oldestDay !== null) seen.push(`day folders seen ${tally.oldestDay} … ${tally.newestDay}`);
   const range = tally.eventRange;
   if (range) seen.push(`events read ${shortTime(range.minMs)} … ${shortTime(range.maxMs)}`);
-  if (tally.scanned === 0 && tally.listed === 0) seen.push('no log object was found');
+  if (tally.scanned === 0) {
+    seen.push((tally.skippedFolders.get('out-of-scope') ?? 0) + (tally.skippedFiles.get('out-of-scope') ?? 0) > 0 ? 'every log object lies outside it' : 'no log object was found');
+  }
   return `${line}${seen.length ? `; ${seen.join('; ')}` : ''}`;
 }
 
@@ -259,33 +239,6 @@ function reportInput(argv: string[], opts: HuntOptions, rules: Rule[], result: H
       generatedAt: new Date().toISOString(),
     },
   };
-}
-
-/**
- * Parses with yargs, capturing what it would print (help, version) instead of
- * letting it write to the console; a usage error becomes a UsageError of one
- * line (see usage.ts). A string or number flag given without its value is a
- * usage error rather than an empty string (`--rule` alone used to select
- * nothing, silently).
- */
-export function parseWith(parser: ReturnType<typeof yargs>, argv: string[], command = 'hunt'): { parsed: Record<string, unknown>; output: string } {
-  let output = '';
-  let failure: UsageError | undefined;
-  // getOptions is yargs API that its TypeScript types leave out.
-  const known = (parser as unknown as { getOptions(): KnownFlags & { string: string[]; number: string[] } }).getOptions();
-  const parsed = parser
-    .requiresArg([...known.string, ...known.number])
-    // English whatever the locale: usageLine reads yargs' messages.
-    .detectLocale(false)
-    .exitProcess(false)
-    .fail((msg, err) => {
-      failure = new UsageError(usageLine(err?.message ?? msg, argv, known, command));
-    })
-    .parseSync(argv, {}, (_err: unknown, _argv: unknown, text: string) => {
-      output = text ? `${text}\n` : '';
-    }) as Record<string, unknown>;
-  if (failure) throw failure;
-  return { parsed, output };
 }
 
 function parseArgs(argv: string[], io: CliIO): { raw?: RawOptions; output?: string } {

@@ -1,15 +1,8 @@
 // Coded errors as plain data: they cross from workers to the main thread by
 // structured clone, and the CLI maps them to exit codes.
 
-/** Why one object could not be read. Reported with the object's reference; the hunt goes on. */
-export type ObjectErrorCode =
-  | 'unreadable' // open/read failed (permissions, vanished, I/O)
-  | 'bad-gzip' // gzip magic but the stream is corrupt or truncated
-  | 'not-json' // bytes are not JSON
-  | 'not-cloudtrail' // JSON, but not {"Records": [...]}
-  | 'too-large' // over the size guard
-  | 'worker-crash' // the worker died twice on this object
-  | 'not-credential-report'; // a credential report found among the sources that cannot be read as one
+export type { ObjectErrorCode } from './model.js';
+import type { ObjectErrorCode } from './model.js';
 
 export interface ObjectError {
   code: ObjectErrorCode;

@@ -2,7 +2,6 @@
 // hits, posture rules add theirs. No I/O details live here; the CLI owns
 // stdout, exit codes and signals.
 
-import type { AthenaClient } from '@aws-sdk/client-athena';
 import { awsSettings } from './aws.js';
 import { UsageError } from './errors.js';
 import { Merge, sortHits } from './merge/index.js';
@@ -10,25 +9,14 @@ import type { Hit } from './model.js';
 import type { HuntOptions } from './options.js';
 import { Tally } from './output/summary.js';
 import { credentialReportHits } from './posture/credential-report.js';
-import type { ReadContext, Reader } from './readers/reader.js';
+import type { HuntIO, ReadContext, Reader } from './readers/reader.js';
 import { listObjects } from './readers/reader.js';
 import type { PostureRule, Rule } from './rules/types.js';
 import { connectStores, storeKind, storeSettings } from './stores/registry.js';
 import type { ObjectRef, Store } from './stores/store.js';
 
-export interface HuntIO {
-  /** Where notes, warnings and errors about the input go (stderr). */
-  report(line: string): void;
-  /** Progress goes here when it is a terminal. */
-  progressStream?: NodeJS.WriteStream;
-  /** Aborted on Ctrl-C: readers stop and the partial result is returned. */
-  signal?: AbortSignal;
-  /** The scan worker's entry (tests wrap it to inject faults). */
-  workerUrl?: URL;
-  /** --engine athena: a client (tests stub its transport) and the poll interval. */
-  athenaClient?: AthenaClient;
-  athenaPollMs?: number;
-}
+/** What a hunt gets from the outside world (defined with the readers, which use it). */
+export type { HuntIO } from './readers/reader.js';
 
 export interface HuntResult {
   hits: Hit[];

@@ -87,3 +87,46 @@ export interface ContextEvent {
   /** True when the event is one of the hit's own events. */
   inHit: boolean;
 }
+
+/** Why one object could not be read. Reported with the object's reference; the hunt goes on. */
+export type ObjectErrorCode =
+  | 'unreadable' // open/read failed (permissions, vanished, I/O)
+  | 'bad-gzip' // gzip magic but the stream is corrupt or truncated
+  | 'not-json' // bytes are not JSON
+  | 'not-cloudtrail' // JSON, but not {"Records": [...]}
+  | 'too-large' // over the size guard
+  | 'worker-crash' // the worker died twice on this object
+  | 'not-credential-report'; // a credential report found among the sources that cannot be read as one
+
+/** Why a listed key was not scanned. */
+export type SkipReason = 'digest' | 'insight' | 'aggregated' | 'other-service' | 'not-a-log' | 'out-of-scope';
+
+/** What one scanned object contributed, for the summary. */
+export interface ObjectStats {
+  /** Uncompressed bytes. */
+  bytes: number;
+  /** Records in the object. */
+  records: number;
+  /** Events inside the scope (time window, accounts, regions). */
+  events: number;
+  /** Records that are not JSON objects. */
+  notObjects: number;
+  /** Events without a parsable `eventTime`. */
+  badTimes: number;
+  /**
+   * Earliest and latest eventTime read (epoch ms), in the window or not, null
+   * when none: the records parsed, and with the prefilter also the first
+   * record of the object (a cheap sample of what the object holds).
+   */
+  firstMs: number | null;
+  lastMs: number | null;
+  /**
+   * Some record read lies inside the window (and --account/--region): the
+   * hunt covered events. With the prefilter, the first record of the object
+   * counts too, so an object whose records hold no rule literal still says
+   * whether it was in scope.
+   */
+  covered: boolean;
+  /** A `recipientAccountId` other than the account folder of the object's key, when one was seen. */
+  otherAccount: string | null;
+}

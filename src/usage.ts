@@ -1,9 +1,13 @@
-// yargs' usage errors as one line a person can act on: an unknown flag names
+// The command line's edges, shared by every command: what the CLI gets from
+// the outside world (CliIO), and yargs' parsing with its usage errors as one line a person can act on: an unknown flag names
 // the nearest known one ("did you mean --source?"), a flag without its value
 // says so. yargs suggests only commands (recommendCommands), never options,
 // so the nearest option is found here by edit distance (leven).
 
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import leven from 'leven';
+import type yargs from 'yargs';
+import { UsageError } from './errors.js';
 
 /** What yargs knows of a parser's flags (`parser.getOptions()`). */
 export interface KnownFlags {
@@ -86,3 +90,54 @@ export function usageLine(message: string, argv: readonly string[], known: Known
   if (missing) return `--${missing[1]!.trim()} needs a value — ${command} --help says what it takes`;
   return message.replace(/\s*\n\s*/g, ' ').trim();
 }
+
+/** What the CLI gets from the outside world. */
+export interface CliIO {
+  /** Data (hits, SQL, DDL, help). Resolves when written. */
+  stdout(text: string): Promise<void>;
+  /** Status, warnings, errors, the summary. */
+  stderr(text: string): void;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  /** Terminal width of stdout, when it is one. */
+  columns?: number;
+  env: Record<string, string | undefined>;
+  /** Now, as epoch ms (durations such as 30d count back from it). */
+  nowMs?: number;
+  /** Aborted on Ctrl-C. */
+  signal?: AbortSignal;
+  /** Where progress is drawn (stderr, when a terminal). */
+  progressStream?: NodeJS.WriteStream;
+  /** Test seams: a wrapped scan worker, a stubbed Athena client. */
+  workerUrl?: URL;
+  athenaClient?: AthenaClient;
+  athenaPollMs?: number;
+}
+
+/**
+ * Parses with yargs, capturing what it would print (help, version) instead of
+ * letting it write to the console; a usage error becomes a UsageError of one
+ * line (see usage.ts). A string or number flag given without its value is a
+ * usage error rather than an empty string (`--rule` alone used to select
+ * nothing, silently).
+ */
+export function parseWith(parser: ReturnType<typeof yargs>, argv: string[], command = 'hunt'): { parsed: Record<string, unknown>; output: string } {
+  let output = '';
+  let failure: UsageError | undefined;
+  // getOptions is yargs API that its TypeScript types leave out.
+  const known = (parser as unknown as { getOptions(): KnownFlags & { string: string[]; number: string[] } }).getOptions();
+  const parsed = parser
+    .requiresArg([...known.string, ...known.number])
+    // English whatever the locale: usageLine reads yargs' messages.
+    .detectLocale(false)
+    .exitProcess(false)
+    .fail((msg, err) => {
+      failure = new UsageError(usageLine(err?.message ?? msg, argv, known, command));
+    })
+    .parseSync(argv, {}, (_err: unknown, _argv: unknown, text: string) => {
+      output = text ? `${text}\n` : '';
+    }) as Record<string, unknown>;
+  if (failure) throw failure;
+  return { parsed, output };
+}
+

@@ -1,10 +1,7 @@
 // Counts for the summary on stderr: every object is scanned, skipped (why) or
 // failed (why), and every record read or dropped (why).
 
-import type { ObjectErrorCode } from '../errors.js';
-import type { Hit } from '../model.js';
-import type { ObjectStats } from '../scan/scanner.js';
-import type { SkipReason } from '../stores/store.js';
+import type { Hit, ObjectErrorCode, ObjectStats, SkipReason } from '../model.js';
 import { forTerminal } from './sanitize.js';
 
 const SKIP_WORDS: Record<SkipReason, string> = {

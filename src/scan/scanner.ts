@@ -21,7 +21,7 @@
 import { isAscii } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import type { ObjectError } from '../errors.js';
-import type { Candidate, CloudTrailEvent, EventView } from '../model.js';
+import type { Candidate, CloudTrailEvent, EventView, ObjectStats } from '../model.js';
 import type { Scope } from '../options.js';
 import { boundValue, contentDigest } from '../merge/canonical.js';
 import { compileEventRules } from '../rules/compile.js';
@@ -48,35 +48,7 @@ export interface ScannerOptions {
 /** A record carried whole (`--events`) is bounded too, more loosely: CloudTrail's own events are at most 256 KB. */
 const RECORD_LIMITS = { depth: 64, bytes: 1024 * 1024 };
 
-/** What one scanned object contributed, for the summary. */
-export interface ObjectStats {
-  /** Uncompressed bytes. */
-  bytes: number;
-  /** Records in the object. */
-  records: number;
-  /** Events inside the scope (time window, accounts, regions). */
-  events: number;
-  /** Records that are not JSON objects. */
-  notObjects: number;
-  /** Events without a parsable `eventTime`. */
-  badTimes: number;
-  /**
-   * Earliest and latest eventTime read (epoch ms), in the window or not, null
-   * when none: the records parsed, and with the prefilter also the first
-   * record of the object (a cheap sample of what the object holds).
-   */
-  firstMs: number | null;
-  lastMs: number | null;
-  /**
-   * Some record read lies inside the window (and --account/--region): the
-   * hunt covered events. With the prefilter, the first record of the object
-   * counts too, so an object whose records hold no rule literal still says
-   * whether it was in scope.
-   */
-  covered: boolean;
-  /** A `recipientAccountId` other than the account folder of the object's key, when one was seen. */
-  otherAccount: string | null;
-}
+export type { ObjectStats } from '../model.js';
 
 /** The object being scanned: its reference for `sources`, and its key's account when the layout gives one. */
 export interface ScanSource {
