@@ -10,7 +10,6 @@
 // an account or region outside the projection hint at folders the table
 // leaves out.
 
-import type { ObjectStats } from '../scan/scanner.js';
 import { Scanner } from '../scan/scanner.js';
 import { athenaClient, athenaPages, Interrupted, projectedValues, type AthenaStats } from '../sql/athena.js';
 import { eventOfRow, type Row } from '../sql/rows.js';
@@ -53,8 +52,8 @@ export const athenaReader: Reader = {
 
     const scanner = new Scanner(rules, opts.scope, { prefilter: false });
     const stats: AthenaStats = { bytesScanned: 0 };
-    // Per object: what its rows added up to (an object's rows can arrive over many pages).
-    const byPath = new Map<string, ObjectStats>();
+    // Objects that returned rows (an object's rows can arrive over many pages): counted once each.
+    const objects = new Set<string>();
     const seenAccounts = new Set<string>();
     const seenRegions = new Set<string>();
     let interrupted = false;
@@ -70,7 +69,10 @@ export const athenaReader: Reader = {
             if (typeof e.awsRegion === 'string') seenRegions.add(e.awsRegion);
           }
           const { candidates, stats: s } = scanner.scanRecords(events, { reference: path });
-          addStats(byPath, path, s);
+          tally.addScanned(s);
+          // addScanned counts an object per call; this object's later pages are not new objects.
+          if (objects.has(path)) tally.scanned--;
+          else objects.add(path);
           for (const c of candidates) merge.add(c);
         }
       }
@@ -78,7 +80,6 @@ export const athenaReader: Reader = {
       if (!(err instanceof Interrupted)) throw err;
       interrupted = true;
     }
-    for (const [, s] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) tally.addScanned(s);
     if (!('error' in projected)) {
       const notProjected = (seen: Set<string>, known: string[] | undefined) => (known ? [...seen].filter((v) => !known.includes(v)).sort() : []);
       const a = notProjected(seenAccounts, projected.accounts);
@@ -90,7 +91,7 @@ export const athenaReader: Reader = {
       }
     }
     if (!opts.quiet && stats.queryId) {
-      io.report(`Athena query ${stats.queryId} scanned ${(stats.bytesScanned / 1e6).toFixed(1)} MB; ${byPath.size} object(s) held candidate events`);
+      io.report(`Athena query ${stats.queryId} scanned ${(stats.bytesScanned / 1e6).toFixed(1)} MB; ${objects.size} object(s) held candidate events`);
     }
     return { interrupted };
   },
@@ -105,20 +106,4 @@ function groupByPath(rows: Row[]): Map<string, Row[]> {
     else out.set(path, [row]);
   }
   return out;
-}
-
-function addStats(byPath: Map<string, ObjectStats>, path: string, s: ObjectStats): void {
-  const held = byPath.get(path);
-  if (!held) {
-    byPath.set(path, { ...s });
-    return;
-  }
-  held.bytes += s.bytes;
-  held.records += s.records;
-  held.events += s.events;
-  held.notObjects += s.notObjects;
-  held.badTimes += s.badTimes;
-  if (s.firstMs !== null && (held.firstMs === null || s.firstMs < held.firstMs)) held.firstMs = s.firstMs;
-  if (s.lastMs !== null && (held.lastMs === null || s.lastMs > held.lastMs)) held.lastMs = s.lastMs;
-  held.otherAccount ??= s.otherAccount;
 }
