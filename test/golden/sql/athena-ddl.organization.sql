@@ -1,4 +1,4 @@
-CREATE EXTERNAL TABLE security.cloudtrail_logs (
+CREATE EXTERNAL TABLE `security`.`cloudtrail_logs` (
   eventVersion STRING,
   userIdentity STRUCT<type: STRING, principalId: STRING, arn: STRING, accountId: STRING, invokedBy: STRING, accessKeyId: STRING, userName: STRING, onBehalfOf: STRUCT<userId: STRING, identityStoreArn: STRING>, sessionContext: STRUCT<attributes: STRUCT<mfaAuthenticated: STRING, creationDate: STRING>, sessionIssuer: STRUCT<type: STRING, principalId: STRING, arn: STRING, accountId: STRING, userName: STRING>, ec2RoleDelivery: STRING, webIdFederationData: STRUCT<federatedProvider: STRING, attributes: MAP<STRING, STRING>>, sourceIdentity: STRING>>,
   eventTime STRING,
