@@ -16,7 +16,7 @@ import { forTerminal } from './output/sanitize.js';
 import { shortTime, summary, type Tally } from './output/summary.js';
 import { colorEnabled } from './output/table.js';
 import type { Rule } from './rules/types.js';
-import { cloudTrailDdl, DEFAULT_REGIONS } from './sql/ddl.js';
+import { cloudTrailDdl, DEFAULT_REGIONS, logsBase, validateDdlOptions } from './sql/ddl.js';
 import { athenaQuery, huntQuery } from './sql/sql.js';
 import { connectStores } from './stores/registry.js';
 import { parseWith, type CliIO } from './usage.js';
@@ -51,15 +51,18 @@ export const EXAMPLES: [string, string][] = [
 const EPILOGUE = `Exit codes: 0 done, 1 hits found (only with --fail-on-hits), 2 usage or rule error, 3 done but some objects failed, 4 done but no event lay in the window and filters (the hunt covered nothing), 70 internal error (a defect: report it), 130 interrupted.
 Hits go to stdout (a table on a terminal, NDJSON otherwise); progress, warnings and the summary go to stderr.`;
 
-/** `hunt athena-ddl --bucket s3://… --account …`: prints the CREATE TABLE for Athena. */
+/** `hunt athena-ddl --bucket s3://… --account …|--from-bucket`: prints the CREATE TABLE for Athena. */
 async function athenaDdl(argv: string[], io: CliIO): Promise<number> {
   const { parsed, output } = parseWith(yargs(argv)
     .scriptName('hunt athena-ddl')
-    .usage('$0 --bucket s3://bucket[/prefix] --account <id>... [--organization o-...] [--region <name>...]\n\nPrints the Athena table for a CloudTrail trail (AWS\'s documented DDL, partition projection by account, region and day).')
+    .usage('$0 --bucket s3://bucket[/prefix] (--account <id>... | --from-bucket) [--organization o-...] [--region <name>...]\n\nPrints the Athena table for a CloudTrail trail (AWS\'s documented DDL, partition projection by account, region and day).')
     .option('bucket', { type: 'string', demandOption: true, describe: 'The trail bucket (and prefix) that holds AWSLogs/' })
     .option('organization', { type: 'string', describe: 'Organization trail id: keys are AWSLogs/o-.../<account>/...' })
     .option('account', { type: 'string', array: true, describe: 'Account ids to project (repeatable)' })
     .option('region', { type: 'string', array: true, describe: 'Regions to project (repeatable) [default: every commercial region]' })
+    .option('from-bucket', { type: 'boolean', describe: 'Project the accounts and regions the bucket holds (one LIST per folder level), unless --account/--region name them' })
+    .option('profile', { type: 'string', describe: 'AWS profile for --from-bucket' })
+    .option('endpoint-url', { type: 'string', describe: 'S3-compatible endpoint for --from-bucket' })
     .option('database', { type: 'string', describe: 'Database to create the table in' })
     .option('table', { type: 'string', default: 'cloudtrail_logs', describe: 'Table name' })
     .option('first-day', { type: 'string', default: '2020/01/01', describe: 'First day of the projection range (YYYY/MM/DD)' })
@@ -69,17 +72,31 @@ async function athenaDdl(argv: string[], io: CliIO): Promise<number> {
     await io.stdout(output);
     return EXIT.ok;
   }
-  await io.stdout(
-    cloudTrailDdl({
-      bucket: parsed.bucket as string,
-      organization: parsed.organization as string | undefined,
-      accounts: (parsed.account as string[] | undefined) ?? [],
-      regions: (parsed.region as string[] | undefined) ?? DEFAULT_REGIONS,
-      database: parsed.database as string | undefined,
-      table: parsed.table as string,
-      firstDay: parsed.firstDay as string,
-    }),
-  );
+  const options = {
+    bucket: parsed.bucket as string,
+    organization: parsed.organization as string | undefined,
+    accounts: (parsed.account as string[] | undefined) ?? [],
+    regions: (parsed.region as string[] | undefined) ?? DEFAULT_REGIONS,
+    database: parsed.database as string | undefined,
+    table: parsed.table as string,
+    firstDay: parsed.firstDay as string,
+  };
+  if (parsed.fromBucket) {
+    // Validate the inputs before any request; the lists found replace only what was not given.
+    validateDdlOptions({ ...options, accounts: options.accounts.length > 0 ? options.accounts : ['000000000000'] });
+    const { makeS3Client } = await import('./stores/s3.js');
+    const { trailLayout } = await import('./sql/layout.js');
+    const base = logsBase(options.bucket, options.organization);
+    const layout = await trailLayout(makeS3Client(awsSettings({ profile: parsed.profile as string | undefined, endpointUrl: parsed.endpointUrl as string | undefined })), base);
+    if (layout.accounts.length === 0) {
+      const hint = layout.organizations.length > 0 ? `; it holds an organization trail: add --organization ${layout.organizations[0]}` : '';
+      throw new UsageError(`--from-bucket: no account folders under ${base}${hint}`);
+    }
+    if (options.accounts.length === 0) options.accounts = layout.accounts;
+    if (parsed.region === undefined) options.regions = layout.regions;
+    io.stderr(`hunt: ${base}: ${layout.accounts.length} account(s), ${layout.regions.length} region(s) found with ${layout.lists} LIST request(s)\n`);
+  }
+  await io.stdout(cloudTrailDdl(options));
   return EXIT.ok;
 }
 

@@ -90,6 +90,11 @@ export class Tally {
   /** One object scanned; `storedBytes` is its listed size (the reference's `size`), for progress. */
   addScanned(stats: ObjectStats, storedBytes?: number): void {
     this.scanned++;
+    this.addPart(stats, storedBytes);
+  }
+
+  /** More of an object already counted as scanned (a later page of Athena rows). */
+  addPart(stats: ObjectStats, storedBytes?: number): void {
     if (storedBytes !== undefined && Number.isFinite(storedBytes) && storedBytes > 0) this.scannedStoredBytes += storedBytes;
     this.bytes += stats.bytes;
     this.records += stats.records;

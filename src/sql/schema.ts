@@ -4,14 +4,22 @@
 // stands in for the table, the SQL printers (how a field is read) and the
 // rows → events reconstruction.
 
-/** A column's type: a string, JSON text in a string, or a struct of named fields. */
+/**
+ * A column's type: a string, a string CloudTrail writes as a JSON boolean
+ * (`readOnly`), JSON text in a string, a struct of named fields, an array, or
+ * a map of strings. Names are CloudTrail's spelling (`ARN`, `accountId`): the
+ * table's columns are case-insensitive, the rebuilt record is not.
+ */
 export type ColumnType =
   | { kind: 'string' }
+  | { kind: 'boolean' }
   | { kind: 'json' }
   | { kind: 'struct'; fields: [string, ColumnType][] }
-  | { kind: 'array'; of: ColumnType };
+  | { kind: 'array'; of: ColumnType }
+  | { kind: 'map' };
 
 const S: ColumnType = { kind: 'string' };
+const B: ColumnType = { kind: 'boolean' };
 const J: ColumnType = { kind: 'json' };
 const struct = (...fields: [string, ColumnType][]): ColumnType => ({ kind: 'struct', fields });
 
@@ -35,6 +43,7 @@ export const CLOUDTRAIL_COLUMNS: [string, ColumnType][] = [
           ['attributes', struct(['mfaAuthenticated', S], ['creationDate', S])],
           ['sessionIssuer', struct(['type', S], ['principalId', S], ['arn', S], ['accountId', S], ['userName', S])],
           ['ec2RoleDelivery', S],
+          ['webIdFederationData', struct(['federatedProvider', S], ['attributes', { kind: 'map' }])],
           ['sourceIdentity', S],
         ),
       ],
@@ -53,8 +62,8 @@ export const CLOUDTRAIL_COLUMNS: [string, ColumnType][] = [
   ['additionalEventData', J],
   ['requestID', S],
   ['eventID', S],
-  ['readOnly', S],
-  ['resources', { kind: 'array', of: struct(['arn', S], ['accountId', S], ['type', S]) }],
+  ['readOnly', B],
+  ['resources', { kind: 'array', of: struct(['ARN', S], ['accountId', S], ['type', S]) }],
   ['eventType', S],
   ['apiVersion', S],
   ['recipientAccountId', S],
@@ -73,8 +82,11 @@ export const CLOUDTRAIL_COLUMNS: [string, ColumnType][] = [
 export function hiveType(t: ColumnType): string {
   switch (t.kind) {
     case 'string':
+    case 'boolean':
     case 'json':
       return 'STRING';
+    case 'map':
+      return 'MAP<STRING, STRING>';
     case 'array':
       return `ARRAY<${hiveType(t.of)}>`;
     case 'struct':
@@ -86,8 +98,11 @@ export function hiveType(t: ColumnType): string {
 export function duckStructure(t: ColumnType): unknown {
   switch (t.kind) {
     case 'string':
+    case 'boolean':
     case 'json':
       return 'VARCHAR';
+    case 'map':
+      return 'MAP(VARCHAR, VARCHAR)';
     case 'array':
       return [duckStructure(t.of)];
     case 'struct':

@@ -19,6 +19,22 @@
 // (`requestParameters`...) are read by JSON path; where the local reading
 // could differ (an array on the way, a non-string value, a key holding dots)
 // a guard makes the test TRUE in `over` and FALSE in `under`.
+//
+// Where SQL and the local matcher read the same text differently, the test
+// widens (issue 14, each found by the property test):
+// * non-ASCII text: SQL `lower()` and JavaScript's toLowerCase fold some
+//   letters differently (final sigma, dotted I), and `?` counts UTF-16 units
+//   locally but characters in LIKE (an emoji is two units); a value test on a
+//   text that is not pure ASCII is TRUE in `over` and FALSE in `under`. On
+//   ASCII text both fold A-Z alone and count alike, so the test stays exact.
+// * a JSON column holding a JSON *string* whose text is JSON: the table gives
+//   the same text for the string as for the object it spells, so SQL sees
+//   keys inside it that the local matcher does not. Tests on paths inside a
+//   JSON column are therefore never trusted under a NOT (`under` FALSE), and
+//   a `null` test on them is TRUE in `over`.
+// * a JSON column holding text that is not JSON: Trino's JSON functions give
+//   NULL there; DuckDB's raise an error, so the DuckDB dialect reads such a
+//   column as NULL first (json_valid), as Trino would.
 
 import { parseDetection, parseSigmaString, selectionsOf, type FieldSpec, type ParsedDetection } from '../rules/compile.js';
 import type { ConditionNode } from '../rules/condition.js';
@@ -66,10 +82,20 @@ export function literal(text: string): string {
 
 // -------------------------------------------------------------- fields --
 
-/** How one dotted path is read: `text` is its string value (or NULL), `loose` TRUE where SQL cannot judge. */
+/**
+ * How one dotted path is read: `text` is its string value (or NULL), `loose`
+ * TRUE where SQL cannot judge; `inJson` when the path is inside a JSON-text
+ * column (whose text may have been a JSON string, see above).
+ */
 interface Access {
   text: string;
   loose: string;
+  inJson: boolean;
+}
+
+/** SQL that is TRUE when a text holds anything but ASCII (byte length over character length), never NULL. */
+function nonAscii(text: string, dialect: Dialect): string {
+  return dialect === 'trino' ? `coalesce(length(to_utf8(${text})) <> length(${text}), FALSE)` : `coalesce(strlen(${text}) <> length(${text}), FALSE)`;
 }
 
 const COLUMNS = new Map(CLOUDTRAIL_COLUMNS);
@@ -83,9 +109,9 @@ function accessOf(field: string, dialect: Dialect): Access | undefined {
   const parts = field.split('.');
   const type = COLUMNS.get(parts[0]!);
   if (!type) return undefined;
-  const column = parts[0]!.toLowerCase();
-  if (type.kind === 'string') {
-    return parts.length === 1 ? { text: column, loose: FALSE } : undefined;
+  let column = parts[0]!.toLowerCase();
+  if (type.kind === 'string' || type.kind === 'boolean') {
+    return parts.length === 1 ? { text: column, loose: FALSE, inJson: false } : undefined;
   }
   if (type.kind === 'struct') {
     let t: ColumnType = type;
@@ -97,13 +123,16 @@ function accessOf(field: string, dialect: Dialect): Access | undefined {
       names.push(part.toLowerCase());
       t = f[1];
     }
-    return t.kind === 'string' ? { text: names.join('.'), loose: FALSE } : undefined;
+    return t.kind === 'string' ? { text: names.join('.'), loose: FALSE, inJson: false } : undefined;
   }
   if (type.kind === 'json') {
     const keys = parts.slice(1);
     if (keys.length === 0) return undefined;
     const path = jsonPath(keys, dialect);
     if (path === undefined) return undefined;
+    const raw = column;
+    // Text that is not JSON: NULL, as Trino's JSON functions read it (DuckDB's would raise an error).
+    column = dialect === 'trino' ? raw : `(CASE WHEN json_valid(${raw}) THEN ${raw} END)`;
     const guards: string[] = [];
     // A value that is not a string: its text in SQL may differ from the local reading.
     guards.push(
@@ -122,25 +151,31 @@ function accessOf(field: string, dialect: Dialect): Access | undefined {
     }
     // A key holding dots ("a.b") is tried first by the local matcher.
     for (let k = 0; k < keys.length - 1; k++) {
-      guards.push(`coalesce(strpos(${column}, ${literal(JSON.stringify(keys.slice(k).join('.')))}) > 0, FALSE)`);
+      guards.push(`coalesce(strpos(${raw}, ${literal(JSON.stringify(keys.slice(k).join('.')))}) > 0, FALSE)`);
     }
     const text = dialect === 'trino' ? `json_extract_scalar(${column}, ${literal(path)})` : `json_extract_string(${column}, ${literal(path)})`;
-    return { text, loose: or(guards) };
+    return { text, loose: or(guards), inJson: true };
   }
   return undefined; // arrays of structs (resources): not read by path here
 }
 
 /** A Sigma wildcard string → a LIKE pattern with `\` as the escape. */
 function likePattern(value: string, mode: FieldSpec['modifiers']['mode'], lower: boolean): { pattern: string; wild: boolean } {
-  const { program, wild } = parseSigmaString(value);
+  const { program, wild, literal: text } = parseSigmaString(value);
+  const escape = (c: string) => (c === '%' || c === '_' || c === '\\' ? `\\${c}` : c);
   let out = '';
-  for (const code of program) {
-    if (code === -1) out += '%';
-    else if (code === -2) out += '_';
-    else {
-      let c = String.fromCharCode(code);
-      if (lower) c = c.toLowerCase();
-      out += c === '%' || c === '_' || c === '\\' ? `\\${c}` : c;
+  if (!wild) {
+    // No wildcard: the local matcher lowercases the whole literal at once (final sigma, dotted I), so do the same.
+    for (const c of lower ? text.toLowerCase() : text) out += escape(c);
+  } else {
+    for (const code of program) {
+      if (code === -1) out += '%';
+      else if (code === -2) out += '_';
+      else {
+        // Lowercased one UTF-16 unit at a time, keeping the first unit, exactly as the local matcher's glob does.
+        const c = String.fromCharCode(code);
+        out += escape(lower ? String.fromCharCode(c.toLowerCase().charCodeAt(0)) : c);
+      }
     }
   }
   if (mode === 'contains' || mode === 'endswith') out = `%${out}`;
@@ -176,11 +211,18 @@ function fieldBounds(spec: FieldSpec, dialect: Dialect): Bounds {
   if (m.exists || m.fieldref || m.cidr) return UNKNOWN;
   const access = accessOf(spec.field, dialect);
   if (!access) return UNKNOWN;
-  const { text, loose } = access;
-  const each: Bounds[] = spec.values.map((v): Bounds => {
+  const { text, loose, inJson } = access;
+  // A value test on text that is not pure ASCII cannot be judged in SQL (see the header).
+  const looseText = or([loose, nonAscii(text, dialect)]);
+  const overs: string[] = [];
+  const unders: string[] = [];
+  for (const v of spec.values) {
     if (v === null) {
       const isNull = `(${text} IS NULL)`;
-      return { over: or([isNull, loose]), under: and([isNull, not(loose)]) };
+      // Inside a JSON column, SQL may see a key in text the local matcher reads as a plain string (null there).
+      overs.push(inJson ? TRUE : isNull);
+      unders.push(isNull);
+      continue;
     }
     const value = String(v);
     let test: string;
@@ -197,11 +239,12 @@ function fieldBounds(spec: FieldSpec, dialect: Dialect): Bounds {
       else test = `${subject} LIKE ${literal(pattern)} ESCAPE '\\'`;
     }
     const sure = `coalesce(${test}, FALSE)`;
-    return { over: or([sure, loose]), under: exact ? and([sure, not(loose)]) : FALSE };
-  });
-  return m.all
-    ? { over: and(each.map((b) => b.over)), under: and(each.map((b) => b.under)) }
-    : { over: or(each.map((b) => b.over)), under: or(each.map((b) => b.under)) };
+    overs.push(sure);
+    unders.push(exact && !inJson ? sure : FALSE);
+  }
+  // (a OR L) AND (b OR L) = (a AND b) OR L, and likewise for the strict twin: the guards are printed once per field.
+  const join = m.all ? and : or;
+  return { over: or([join(overs), looseText]), under: and([join(unders), not(looseText)]) };
 }
 
 // ---------------------------------------------------------- detections --
@@ -291,7 +334,7 @@ export function formatFilter(filter: string, indent = '  '): string {
 export function selectList(dialect: Dialect): string {
   const cols = CLOUDTRAIL_COLUMNS.map(([name, type]) => {
     const col = name.toLowerCase();
-    if (type.kind === 'string' || type.kind === 'json') return col;
+    if (type.kind === 'string' || type.kind === 'boolean' || type.kind === 'json') return col;
     return dialect === 'trino' ? `json_format(CAST(${col} AS JSON)) AS ${col}` : `CAST(to_json(${col}) AS VARCHAR) AS ${col}`;
   });
   return ['"$path" AS path', ...cols].join(',\n       ');

@@ -1,14 +1,17 @@
 // `--engine duckdb` and `--engine local` print byte-identical NDJSON (sources
 // included: DuckDB keeps each row's file name, which is the path the local
 // source lists) on the samples, on a generated multi-day corpus with bad
-// objects, and with a directory of Sigma rules. Runs the built binary.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// objects, and with a directory of Sigma rules. Both corpora mix one-line and
+// pretty-printed objects (JSON over many lines, as exports and real trails
+// hold them), and carry odd JSON-typed values: text that is not JSON in a
+// JSON column, a gzip cut inside its trailer.
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { consoleLogin, createLoginProfile, createUser, deactivateMFADevice, generateCorpus, iamUser, type Planted } from '../../scripts/corpus.js';
-import { hunt } from '../helpers/cli.js';
+import { hunt, ROOT } from '../helpers/cli.js';
 import { modifierRulesDir } from './helpers.js';
 
 vi.setConfig({ testTimeout: 120_000 });
@@ -21,8 +24,22 @@ async function both(args: string[]): Promise<void> {
   expect(duck.stdout).toBe(local.stdout);
 }
 
+/** Rewrites every other log object under `dir` pretty-printed (still gzip, still one {"Records": [...]}). */
+function prettyPrintHalf(dir: string): number {
+  let n = 0;
+  const logs = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.json.gz') && f.includes('/CloudTrail/')).sort();
+  logs.forEach((f, i) => {
+    if (i % 2 === 1) return;
+    const path = join(dir, f);
+    writeFileSync(path, gzipSync(JSON.stringify(JSON.parse(gunzipSync(readFileSync(path)).toString()), null, i % 4 === 0 ? 2 : '\t')));
+    n++;
+  });
+  return n;
+}
+
 describe('--engine duckdb = --engine local', () => {
   let dir: string;
+  let pretty: string;
   const A = '111122223333';
   const B = '444455556666';
 
@@ -55,6 +72,7 @@ describe('--engine duckdb = --engine local', () => {
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, o.body);
     }
+    expect(prettyPrintHalf(dir)).toBeGreaterThan(50);
     const day = join(dir, 'AWSLogs/o-abcdefgh12', A, 'CloudTrail/us-east-1/2026/10/06');
     const good = gzipSync(JSON.stringify({ Records: [consoleLogin({ actor: iamUser(A, 'plain.text'), time: '2026-10-06T12:00:00Z' })] }));
     // Plain JSON under a .gz name and gzip under a .json name: the bytes decide.
@@ -64,8 +82,27 @@ describe('--engine duckdb = --engine local', () => {
     writeFileSync(join(day, `${A}_CloudTrail_us-east-1_20261006T1215Z_TruncatedGzip000.json.gz`), good.subarray(0, Math.floor(good.length / 2)));
     writeFileSync(join(day, `${A}_CloudTrail_us-east-1_20261006T1220Z_NotCloudTrail000.json.gz`), gzipSync('{"records":[]}'));
     writeFileSync(join(day, `${A}_CloudTrail_us-east-1_20261006T1225Z_NotJson000000000.json`), '{"Records": [ oops');
+    // Cut inside the gzip trailer (CRC and length): DuckDB alone would read it whole.
+    writeFileSync(join(day, `${A}_CloudTrail_us-east-1_20261006T1230Z_CutTrailer000000.json.gz`), good.subarray(0, good.length - 3));
+    // Odd JSON-typed values: not JSON in a JSON column, JSON text held as a string, null where CloudTrail puts objects.
+    const odd = (name: string, patch: Record<string, unknown>, time: string) => ({ ...consoleLogin({ actor: iamUser(A, name), time, mfaUsed: false }), ...patch });
+    writeFileSync(
+      join(day, `${A}_CloudTrail_us-east-1_20261006T1235Z_OddJsonValues000.json.gz`),
+      gzipSync(JSON.stringify({ Records: [
+        odd('odd.text', { requestParameters: 'abc' }, '2026-10-06T12:30:00Z'),
+        odd('odd.brace', { requestParameters: '{"userName": "x"' }, '2026-10-06T12:31:00Z'),
+        odd('odd.null', { requestParameters: null, additionalEventData: null }, '2026-10-06T12:32:00Z'),
+      ] }, null, 2)),
+    );
+    // samples/, half of it pretty-printed.
+    pretty = mkdtempSync(join(tmpdir(), 'hunt-duck-pretty-'));
+    cpSync(join(ROOT, 'samples'), pretty, { recursive: true });
+    expect(prettyPrintHalf(pretty)).toBeGreaterThan(50);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(pretty, { recursive: true, force: true });
+  });
 
   it.each([
     [['--source', 'samples']],
@@ -82,12 +119,22 @@ describe('--engine duckdb = --engine local', () => {
     const duck = await hunt(['--source', dir, '--format', 'ndjson', '--no-progress', '--engine', 'duckdb']);
     expect(duck.code).toBe(3);
     expect(duck.stdout).toBe(local.stdout);
-    for (const bad of ['TruncatedGzip000', 'NotCloudTrail000', 'NotJson000000000']) {
+    for (const bad of ['TruncatedGzip000', 'NotCloudTrail000', 'NotJson000000000', 'CutTrailer000000']) {
       expect(local.stderr).toContain(bad);
       expect(duck.stderr).toContain(bad);
     }
     expect(local.stdout).toContain('plain.gz');
     expect(local.stdout).toContain('plain.text');
+    expect(local.stdout).toContain('odd.text');
+    expect(duck.stderr).not.toContain('OddJsonValues000');
+  });
+
+  it('on samples/ with half the objects pretty-printed: the bundled pack and a folder of Sigma rules', async () => {
+    const local = await hunt(['--source', pretty, '--format', 'ndjson', '--no-progress']);
+    expect(local.code).toBe(0);
+    expect(local.stdout.trim().split('\n')).toHaveLength(13);
+    await both(['--source', pretty]);
+    await both(['--source', pretty, '--rules', modifierRulesDir]);
   });
 
   it('on the corpus with a window, an account and a region', async () => {

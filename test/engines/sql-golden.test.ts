@@ -53,7 +53,7 @@ describe('golden SQL filters', async () => {
       'inline',
       'trino',
     );
-    expect(b.over).toBe("coalesce(lower(eventname) = 'consolelogin', FALSE)");
+    expect(b.over).toBe("(coalesce(lower(eventname) = 'consolelogin', FALSE) OR coalesce(length(to_utf8(eventname)) <> length(eventname), FALSE))");
     expect(b.under).toBe('FALSE');
   });
 });

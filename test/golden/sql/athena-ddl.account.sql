@@ -1,6 +1,6 @@
-CREATE EXTERNAL TABLE cloudtrail_logs (
+CREATE EXTERNAL TABLE `cloudtrail_logs` (
   eventVersion STRING,
-  userIdentity STRUCT<type: STRING, principalId: STRING, arn: STRING, accountId: STRING, invokedBy: STRING, accessKeyId: STRING, userName: STRING, onBehalfOf: STRUCT<userId: STRING, identityStoreArn: STRING>, sessionContext: STRUCT<attributes: STRUCT<mfaAuthenticated: STRING, creationDate: STRING>, sessionIssuer: STRUCT<type: STRING, principalId: STRING, arn: STRING, accountId: STRING, userName: STRING>, ec2RoleDelivery: STRING, sourceIdentity: STRING>>,
+  userIdentity STRUCT<type: STRING, principalId: STRING, arn: STRING, accountId: STRING, invokedBy: STRING, accessKeyId: STRING, userName: STRING, onBehalfOf: STRUCT<userId: STRING, identityStoreArn: STRING>, sessionContext: STRUCT<attributes: STRUCT<mfaAuthenticated: STRING, creationDate: STRING>, sessionIssuer: STRUCT<type: STRING, principalId: STRING, arn: STRING, accountId: STRING, userName: STRING>, ec2RoleDelivery: STRING, webIdFederationData: STRUCT<federatedProvider: STRING, attributes: MAP<STRING, STRING>>, sourceIdentity: STRING>>,
   eventTime STRING,
   eventSource STRING,
   eventName STRING,
@@ -15,7 +15,7 @@ CREATE EXTERNAL TABLE cloudtrail_logs (
   requestID STRING,
   eventID STRING,
   readOnly STRING,
-  resources ARRAY<STRUCT<arn: STRING, accountId: STRING, type: STRING>>,
+  resources ARRAY<STRUCT<ARN: STRING, accountId: STRING, type: STRING>>,
   eventType STRING,
   apiVersion STRING,
   recipientAccountId STRING,

@@ -1,6 +1,5 @@
 -- over: keeps every event the rule can match
-     coalesce(lower(eventname) = 'createuser', FALSE)
-  OR (NOT (coalesce(lower(json_extract_string(requestparameters, '$."a"."b"')) = 'x', FALSE) AND (NOT (coalesce(json_type(requestparameters, '$."a"."b"') <> 'VARCHAR', FALSE) OR coalesce(json_type(requestparameters, '$') = 'ARRAY', FALSE) OR coalesce(json_type(requestparameters, '$."a"') = 'ARRAY', FALSE) OR coalesce(strpos(requestparameters, '"a.b"') > 0, FALSE)))))
+  TRUE
 -- under: keeps only events the rule surely matches (printed under NOT)
-     coalesce(lower(eventname) = 'createuser', FALSE)
-  OR (NOT (coalesce(lower(json_extract_string(requestparameters, '$."a"."b"')) = 'x', FALSE) OR (coalesce(json_type(requestparameters, '$."a"."b"') <> 'VARCHAR', FALSE) OR coalesce(json_type(requestparameters, '$') = 'ARRAY', FALSE) OR coalesce(json_type(requestparameters, '$."a"') = 'ARRAY', FALSE) OR coalesce(strpos(requestparameters, '"a.b"') > 0, FALSE))))
+     (coalesce(lower(eventname) = 'createuser', FALSE) AND (NOT coalesce(strlen(eventname) <> length(eventname), FALSE)))
+  OR (NOT (coalesce(lower(json_extract_string((CASE WHEN json_valid(requestparameters) THEN requestparameters END), '$."a"."b"')) = 'x', FALSE) OR ((coalesce(json_type((CASE WHEN json_valid(requestparameters) THEN requestparameters END), '$."a"."b"') <> 'VARCHAR', FALSE) OR coalesce(json_type((CASE WHEN json_valid(requestparameters) THEN requestparameters END), '$') = 'ARRAY', FALSE) OR coalesce(json_type((CASE WHEN json_valid(requestparameters) THEN requestparameters END), '$."a"') = 'ARRAY', FALSE) OR coalesce(strpos(requestparameters, '"a.b"') > 0, FALSE)) OR coalesce(strlen(json_extract_string((CASE WHEN json_valid(requestparameters) THEN requestparameters END), '$."a"."b"')) <> length(json_extract_string((CASE WHEN json_valid(requestparameters) THEN requestparameters END), '$."a"."b"')), FALSE))))

@@ -1,4 +1,4 @@
 -- over: keeps every event the rule can match
-  ((coalesce(lower(eventname) = 'consolelogin', FALSE) OR coalesce(lower(eventname) = 'enablemfadevice', FALSE)) AND coalesce(lower(useridentity.type) = 'iamuser', FALSE))
+  (((coalesce(lower(eventname) = 'consolelogin', FALSE) OR coalesce(lower(eventname) = 'enablemfadevice', FALSE)) OR coalesce(length(to_utf8(eventname)) <> length(eventname), FALSE)) AND (coalesce(lower(useridentity.type) = 'iamuser', FALSE) OR coalesce(length(to_utf8(useridentity.type)) <> length(useridentity.type), FALSE)))
 -- under: keeps only events the rule surely matches (printed under NOT)
-  ((coalesce(lower(eventname) = 'consolelogin', FALSE) OR coalesce(lower(eventname) = 'enablemfadevice', FALSE)) AND coalesce(lower(useridentity.type) = 'iamuser', FALSE))
+  (((coalesce(lower(eventname) = 'consolelogin', FALSE) OR coalesce(lower(eventname) = 'enablemfadevice', FALSE)) AND (NOT coalesce(length(to_utf8(eventname)) <> length(eventname), FALSE))) AND (coalesce(lower(useridentity.type) = 'iamuser', FALSE) AND (NOT coalesce(length(to_utf8(useridentity.type)) <> length(useridentity.type), FALSE))))

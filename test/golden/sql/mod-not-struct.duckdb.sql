@@ -1,4 +1,4 @@
 -- over: keeps every event the rule can match
-  (coalesce(lower(eventsource) = 'signin.amazonaws.com', FALSE) AND (NOT coalesce(lower(useridentity.sessioncontext.attributes.mfaauthenticated) = 'true', FALSE)))
+  ((coalesce(lower(eventsource) = 'signin.amazonaws.com', FALSE) OR coalesce(strlen(eventsource) <> length(eventsource), FALSE)) AND (NOT (coalesce(lower(useridentity.sessioncontext.attributes.mfaauthenticated) = 'true', FALSE) AND (NOT coalesce(strlen(useridentity.sessioncontext.attributes.mfaauthenticated) <> length(useridentity.sessioncontext.attributes.mfaauthenticated), FALSE)))))
 -- under: keeps only events the rule surely matches (printed under NOT)
-  (coalesce(lower(eventsource) = 'signin.amazonaws.com', FALSE) AND (NOT coalesce(lower(useridentity.sessioncontext.attributes.mfaauthenticated) = 'true', FALSE)))
+  ((coalesce(lower(eventsource) = 'signin.amazonaws.com', FALSE) AND (NOT coalesce(strlen(eventsource) <> length(eventsource), FALSE))) AND (NOT (coalesce(lower(useridentity.sessioncontext.attributes.mfaauthenticated) = 'true', FALSE) OR coalesce(strlen(useridentity.sessioncontext.attributes.mfaauthenticated) <> length(useridentity.sessioncontext.attributes.mfaauthenticated), FALSE))))

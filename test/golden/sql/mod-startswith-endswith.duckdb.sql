@@ -1,6 +1,5 @@
 -- over: keeps every event the rule can match
-     coalesce(lower(eventname) LIKE 'deactivate%' ESCAPE '\', FALSE)
-  OR (coalesce(lower(json_extract_string(requestparameters, '$."userName"')) LIKE '%.garcia' ESCAPE '\', FALSE) OR (coalesce(json_type(requestparameters, '$."userName"') <> 'VARCHAR', FALSE) OR coalesce(json_type(requestparameters, '$') = 'ARRAY', FALSE)))
+     (coalesce(lower(eventname) LIKE 'deactivate%' ESCAPE '\', FALSE) OR coalesce(strlen(eventname) <> length(eventname), FALSE))
+  OR (coalesce(lower(json_extract_string((CASE WHEN json_valid(requestparameters) THEN requestparameters END), '$."userName"')) LIKE '%.garcia' ESCAPE '\', FALSE) OR ((coalesce(json_type((CASE WHEN json_valid(requestparameters) THEN requestparameters END), '$."userName"') <> 'VARCHAR', FALSE) OR coalesce(json_type((CASE WHEN json_valid(requestparameters) THEN requestparameters END), '$') = 'ARRAY', FALSE)) OR coalesce(strlen(json_extract_string((CASE WHEN json_valid(requestparameters) THEN requestparameters END), '$."userName"')) <> length(json_extract_string((CASE WHEN json_valid(requestparameters) THEN requestparameters END), '$."userName"')), FALSE)))
 -- under: keeps only events the rule surely matches (printed under NOT)
-     coalesce(lower(eventname) LIKE 'deactivate%' ESCAPE '\', FALSE)
-  OR (coalesce(lower(json_extract_string(requestparameters, '$."userName"')) LIKE '%.garcia' ESCAPE '\', FALSE) AND (NOT (coalesce(json_type(requestparameters, '$."userName"') <> 'VARCHAR', FALSE) OR coalesce(json_type(requestparameters, '$') = 'ARRAY', FALSE))))
+  (coalesce(lower(eventname) LIKE 'deactivate%' ESCAPE '\', FALSE) AND (NOT coalesce(strlen(eventname) <> length(eventname), FALSE)))

@@ -1,0 +1,5 @@
+-- over: keeps every event the rule can match
+  TRUE
+-- under: keeps only events the rule surely matches (printed under NOT)
+     ((coalesce(lower(eventsource) = 'signin.amazonaws.com', FALSE) AND (NOT coalesce(strlen(eventsource) <> length(eventsource), FALSE))) AND (NOT ((coalesce(lower(useridentity.username) LIKE '%σ' ESCAPE '\', FALSE) OR coalesce(strlen(useridentity.username) <> length(useridentity.username), FALSE)) OR (coalesce(lower(eventname) LIKE '_x_' ESCAPE '\', FALSE) OR coalesce(strlen(eventname) <> length(eventname), FALSE)))))
+  OR ((json_extract_string((CASE WHEN json_valid(requestparameters) THEN requestparameters END), '$."userName"') IS NULL) AND (NOT ((coalesce(json_type((CASE WHEN json_valid(requestparameters) THEN requestparameters END), '$."userName"') <> 'VARCHAR', FALSE) OR coalesce(json_type((CASE WHEN json_valid(requestparameters) THEN requestparameters END), '$') = 'ARRAY', FALSE)) OR coalesce(strlen(json_extract_string((CASE WHEN json_valid(requestparameters) THEN requestparameters END), '$."userName"')) <> length(json_extract_string((CASE WHEN json_valid(requestparameters) THEN requestparameters END), '$."userName"')), FALSE))))

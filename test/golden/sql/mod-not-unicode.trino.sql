@@ -1,0 +1,5 @@
+-- over: keeps every event the rule can match
+  TRUE
+-- under: keeps only events the rule surely matches (printed under NOT)
+     ((coalesce(lower(eventsource) = 'signin.amazonaws.com', FALSE) AND (NOT coalesce(length(to_utf8(eventsource)) <> length(eventsource), FALSE))) AND (NOT ((coalesce(lower(useridentity.username) LIKE '%σ' ESCAPE '\', FALSE) OR coalesce(length(to_utf8(useridentity.username)) <> length(useridentity.username), FALSE)) OR (coalesce(lower(eventname) LIKE '_x_' ESCAPE '\', FALSE) OR coalesce(length(to_utf8(eventname)) <> length(eventname), FALSE)))))
+  OR ((json_extract_scalar(requestparameters, '$["userName"]') IS NULL) AND (NOT ((coalesce(NOT starts_with(json_format(json_extract(requestparameters, '$["userName"]')), '"'), FALSE) OR coalesce(json_array_length(json_extract(requestparameters, '$')) IS NOT NULL, FALSE)) OR coalesce(length(to_utf8(json_extract_scalar(requestparameters, '$["userName"]'))) <> length(json_extract_scalar(requestparameters, '$["userName"]')), FALSE))))
