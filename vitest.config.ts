@@ -1,0 +1,24 @@
+// Two tiers, both run by `npm test`: `fast` (units and the CLI in-process)
+// and `e2e` (what needs the built binary in a child process, a pseudo-
+// terminal, a real S3 server, a real browser, or an npm install).
+// `npx vitest run --project fast` runs the first alone while working.
+
+import { defineConfig } from 'vitest/config';
+
+const E2E = [
+  'test/s3/**/*.test.ts',
+  'test/browser/**/*.test.ts',
+  'test/cli/install.test.ts',
+  'test/cli/terminal.test.ts',
+  'test/cli/table-terminal.test.ts',
+  'test/cli/big-object.test.ts',
+];
+
+export default defineConfig({
+  test: {
+    projects: [
+      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: E2E } },
+      { extends: true, test: { name: 'e2e', include: E2E } },
+    ],
+  },
+});
