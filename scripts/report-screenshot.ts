@@ -1,17 +1,18 @@
 // `npm run report:screenshot`: regenerates docs/report.png, the picture of
 // the HTML report that the README shows. It hunts the bundled samples with
-// the built CLI, renders the report, unfolds the MFA-fatigue hit, and takes a
-// 1280-pixel-wide screenshot of the top of the page in headless chromium.
+// the built CLI (`--events --context 1h --report`), unfolds the MFA-fatigue
+// hit, and takes a 1280-pixel-wide screenshot of the top of the page in
+// headless chromium.
 //
 //   node dist/scripts/report-screenshot.js [out.png] [--html report.html]
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { renderReport } from '../src/output/report.js';
 import { launchChromium } from './report/browser.js';
-import { ROOT, samplesReportInput } from './report/samples.js';
+import { ROOT } from './report/samples.js';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -21,11 +22,18 @@ async function main(): Promise<void> {
   // Not in samples/: a hunt over samples/ would list the picture as a skipped file.
   const out = resolve(positional[0] ?? join(ROOT, 'docs/report.png'));
 
-  // A fixed time keeps the picture the same from run to run.
-  const html = renderReport(await samplesReportInput('2026-10-09T12:00:00.000Z'));
   const dir = mkdtempSync(join(tmpdir(), 'hunt-report-'));
+  // Named relative to the checkout, as a user would type it: the report shows its own command line.
+  const named = 'hunt-report.html';
+  const hunt = spawnSync(
+    process.execPath,
+    [join(ROOT, 'dist/src/bin.js'), '--source', 'samples', '--events', '--context', '1h', '--report', named, '--format', 'ndjson', '--quiet'],
+    { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  if (hunt.status !== 0) throw new Error(`hunt --report exited ${hunt.status} (is it built? npm run build)`);
   const file = htmlOut ?? join(dir, 'report.html');
-  writeFileSync(file, html);
+  renameSync(join(ROOT, named), file);
+  const html = readFileSync(file, 'utf8');
 
   const browser = await launchChromium();
   try {
