@@ -2,8 +2,8 @@
 // merely decompressing the logs, and with what a responder would script?
 //
 //   node dist/scripts/bench.js [--size small|full] [--seed S] [--runs N] [--cores N]
-//                              [--no-jq] [--no-x4] [--only floor,jq,w1,wN,off,noliteral]
-//                              [--baseline other-checkout/dist/src/cli.js]
+//                              [--no-jq] [--no-x4] [--only floor,jq,w1,wN,off,noliteral,context]
+//                              [--baseline other-checkout/dist/src/bin.js]
 //
 // On one corpus (generated once, cached under .bench/, see scripts/bench/corpus.ts),
 // with a warm page cache, it times each of these at least 3 times:
@@ -14,6 +14,8 @@
 //   off        hunt --workers <cores> with the prefilter off (HUNT_PREFILTER=off)
 //   noliteral  hunt --workers <cores> with a rule no literal can prefilter
 //              (a regex on userAgent): every record is parsed
+//   context    hunt --workers <cores> --context 1h: the hunt plus its second pass
+//              around the hits (its hits, context left out, must equal w1's)
 //   base       --baseline's hunt --workers <cores> (before/after comparisons)
 //   x4         hunt --workers <cores> over 4 hard-linked copies of the corpus
 //              (memory check; eventIDs repeat, so hits are the same), once
@@ -33,7 +35,7 @@ import { corpusDir, ensureCorpus, type Manifest, type Size } from './bench/corpu
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BENCH = join(ROOT, '.bench');
-const CLI = join(ROOT, 'dist/src/cli.js');
+const CLI = join(ROOT, 'dist/src/bin.js');
 const GNU_TIME = '/usr/bin/time';
 
 interface Args {
@@ -74,7 +76,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`bench: ${message}\nusage: node dist/scripts/bench.js [--size small|full] [--seed S] [--runs N] [--cores N] [--no-jq] [--no-x4] [--only floor,jq,w1,wN,off,noliteral] [--baseline other/dist/src/cli.js]\n`);
+  process.stderr.write(`bench: ${message}\nusage: node dist/scripts/bench.js [--size small|full] [--seed S] [--runs N] [--cores N] [--no-jq] [--no-x4] [--only floor,jq,w1,wN,off,noliteral,context] [--baseline other/dist/src/bin.js]\n`);
   process.exit(2);
 }
 
@@ -188,6 +190,7 @@ async function main(): Promise<void> {
   if (want('w1')) rows.push(await measure('w1', 'hunt --workers 1', args.runs, hunt('w1', 1)));
   if (want('wN')) rows.push(await measure('wN', `hunt --workers ${args.cores}`, args.runs, hunt('wN', args.cores)));
   if (want('off')) rows.push(await measure('off', `hunt --workers ${args.cores}, HUNT_PREFILTER=off`, args.runs, hunt('off', args.cores), { HUNT_PREFILTER: 'off' }));
+  if (want('context')) rows.push(await measure('context', `hunt --workers ${args.cores} --context 1h`, args.runs, hunt('context', args.cores, '--context 1h')));
   if (args.baseline) rows.push(await measure('base', `baseline hunt --workers ${args.cores} (${args.baseline})`, args.runs, hunt('base', args.cores, '', args.baseline)));
   if (want('noliteral')) {
     const rule = join(work, 'no-literal.yml');
@@ -220,10 +223,14 @@ async function main(): Promise<void> {
     // x4 reads every object 4 times under 4 folders: its hits list 4× the sources, the rest is the same.
     const withoutSources = (ndjson: string): string =>
       ndjson.split('\n').filter(Boolean).map((l) => JSON.stringify({ ...(JSON.parse(l) as object), sources: undefined })).join('\n');
-    for (const name of ['wN', 'off', 'base', 'x4']) {
+    const withoutContext = (ndjson: string): string =>
+      ndjson.split('\n').filter(Boolean).map((l) => JSON.stringify({ ...(JSON.parse(l) as object), context: undefined })).join('\n');
+    for (const name of ['wN', 'off', 'base', 'x4', 'context']) {
       if (!rows.some((r) => r.name === name)) continue;
       const got = readFileSync(out(name), 'utf8');
-      if (name === 'x4' ? withoutSources(got) !== withoutSources(reference) : got !== reference) {
+      const same =
+        name === 'x4' ? withoutSources(got) === withoutSources(reference) : name === 'context' ? withoutContext(got) === withoutContext(reference) : got === reference;
+      if (!same) {
         problems.push(`the hits of ${name} differ from those of --workers 1 (compare ${out(name)} with ${out('w1')})`);
       }
     }
