@@ -10,8 +10,8 @@ import { EXIT, UsageError } from './errors.js';
 import { hunt, prepareRuleSet, type HuntResult } from './hunt.js';
 import { resolveOptions, type HuntOptions, type RawOptions } from './options.js';
 import { writeAtomically } from './output/atomic.js';
-import { FORMATS, FORMATTERS } from './output/formats.js';
-import { renderReport, type ReportInput } from './output/report.js';
+import { FORMATS, render } from './output/formats.js';
+import type { ReportInput } from './output/report.js';
 import { forTerminal } from './output/sanitize.js';
 import { shortTime, summary, type Tally } from './output/summary.js';
 import { colorEnabled } from './output/table.js';
@@ -159,7 +159,7 @@ async function main(argv: string[], io: CliIO, report: (line: string) => void): 
   });
   const { hits, tally } = result;
   const toTerminal = io.stdoutIsTTY && !opts.output;
-  const out = FORMATTERS[opts.format](hits, {
+  const out = await render(opts.format, hits, {
     // Fitted to a terminal; piped or written to a file there is no width to
     // fit, so every cell is whole, and no colour.
     width: toTerminal ? io.columns : undefined,
@@ -193,6 +193,7 @@ async function main(argv: string[], io: CliIO, report: (line: string) => void): 
   }
   if (!covered && !result.interrupted && tally.failedCount === 0) report(noEventsLine(opts, tally));
   if (opts.report) {
+    const { renderReport } = await import('./output/report.js');
     await writeAtomically(opts.report, renderReport(reportInput(argv, opts, rules, result, covered)));
     if (!opts.quiet) report(`wrote the HTML report to ${opts.report}`);
   }

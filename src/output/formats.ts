@@ -1,10 +1,7 @@
-// The formats hits can be written in, by `--format`: one entry each.
+// The formats hits can be written in, by `--format`: one entry each, each
+// loaded only when chosen (a hunt's start-up pays for its own format only).
 
 import type { Hit } from '../model.js';
-import { csv } from './csv.js';
-import { ndjson } from './ndjson.js';
-import { table } from './table.js';
-import { timesketch } from './timesketch.js';
 
 export interface RenderOptions {
   /** Terminal width for the table (undefined: not a terminal). */
@@ -15,17 +12,30 @@ export interface RenderOptions {
   note(line: string): void;
 }
 
-export type Format = 'table' | 'ndjson' | 'csv' | 'timesketch';
+type Formatter = (hits: readonly Hit[], options: RenderOptions) => string;
 
-export const FORMATTERS: Record<Format, (hits: readonly Hit[], options: RenderOptions) => string> = {
-  table: (hits, o) => table(hits, { width: o.width, color: o.color, wide: o.wide }),
-  ndjson: (hits) => ndjson(hits),
-  csv: (hits) => csv(hits),
-  timesketch: (hits, o) => {
-    const out = timesketch(hits);
-    if (out.untimed > 0) o.note(`${out.untimed} posture hit(s) have no time and are left out of the Timesketch timeline (see --format ndjson)`);
-    return out.text;
+const FORMATTERS = {
+  table: async (): Promise<Formatter> => {
+    const { table } = await import('./table.js');
+    return (hits, o) => table(hits, { width: o.width, color: o.color, wide: o.wide });
   },
-};
+  ndjson: async (): Promise<Formatter> => (await import('./ndjson.js')).ndjson,
+  csv: async (): Promise<Formatter> => (await import('./csv.js')).csv,
+  timesketch: async (): Promise<Formatter> => {
+    const { timesketch } = await import('./timesketch.js');
+    return (hits, o) => {
+      const out = timesketch(hits);
+      if (out.untimed > 0) o.note(`${out.untimed} posture hit(s) have no time and are left out of the Timesketch timeline (see --format ndjson)`);
+      return out.text;
+    };
+  },
+} satisfies Record<string, () => Promise<Formatter>>;
+
+export type Format = keyof typeof FORMATTERS;
 
 export const FORMATS = Object.keys(FORMATTERS) as Format[];
+
+/** Writes the hits in a format. */
+export async function render(format: Format, hits: readonly Hit[], options: RenderOptions): Promise<string> {
+  return (await FORMATTERS[format]())(hits, options);
+}
