@@ -7,11 +7,11 @@ import { eventOfRow } from '../sql/rows.js';
 import { Scanner } from '../scan/scanner.js';
 import { athenaClient, runAthenaQuery } from '../sql/athena.js';
 import { athenaQuery } from '../sql/sql.js';
-import type { ReadContext, Reader } from './reader.js';
+import { takeObject, type ReadContext, type Reader } from './reader.js';
 
 export const athenaReader: Reader = {
   async read(ctx: ReadContext) {
-    const { opts, rules, tally, merge, io } = ctx;
+    const { opts, rules, io } = ctx;
     const client = io.athenaClient ?? athenaClient({ profile: opts.profile });
     const run = await runAthenaQuery(client, athenaQuery(opts.athena, opts.scope, rules), opts.athena, {
       signal: io.signal,
@@ -29,9 +29,7 @@ export const athenaReader: Reader = {
       }
     }
     for (const [path, rows] of [...byPath].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const { candidates, stats } = scanner.scanRecords(rows.map(eventOfRow), { reference: path });
-      tally.addScanned(stats);
-      for (const c of candidates) merge.add(c);
+      takeObject(ctx, path, scanner.scanRecords(rows.map(eventOfRow), { reference: path }));
     }
     if (!opts.quiet) {
       io.report(`Athena query ${run.queryId} scanned ${(run.bytesScanned / 1e6).toFixed(1)} MB; ${byPath.size} object(s) held candidate events`);

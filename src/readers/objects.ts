@@ -8,11 +8,11 @@ import { ScanPool } from '../pool/pool.js';
 import type { ObjectStats } from '../scan/scanner.js';
 import { storeKind, storeSettings } from '../stores/registry.js';
 import type { ObjectRef } from '../stores/store.js';
-import { listObjects, type ReadContext, type Reader } from './reader.js';
+import { listObjects, takeObject, type ReadContext, type Reader } from './reader.js';
 
 export const objectsReader: Reader = {
   async read(ctx: ReadContext) {
-    const { opts, tally, merge, io } = ctx;
+    const { opts, tally, io } = ctx;
     // Which stores go over a network, and what they call their requests.
     const labels = new Map<string, string>();
     for (const key of new Set(ctx.stores.map((s) => s.key))) {
@@ -32,9 +32,7 @@ export const objectsReader: Reader = {
       { rules: ctx.rules, scope: opts.scope, prefilter: opts.prefilter, stores: await storeSettings(awsSettings(opts), ctx.stores) },
       {
         scanned(ref: ObjectRef, candidates, stats: ObjectStats) {
-          tally.addScanned(stats, ref.size);
-          for (const c of candidates) merge.add(c);
-          warnAboutRecords(ctx, ref, stats);
+          if (takeObject(ctx, ref.reference, { candidates, stats }, ref.size)) warnAboutRecords(ctx, ref, stats);
         },
         failed(ref: ObjectRef, error: ObjectError) {
           tally.addFailed(error.code);

@@ -3,11 +3,14 @@
 // candidates into the same Merge and counts into the same Tally; hunt.ts picks
 // one from a map.
 
+import type { ObjectError } from '../errors.js';
 import type { HuntIO } from '../hunt.js';
+import type { Candidate } from '../model.js';
 import type { Merge } from '../merge/index.js';
 import type { HuntOptions } from '../options.js';
 import type { Tally } from '../output/summary.js';
 import type { Rule } from '../rules/types.js';
+import type { ObjectStats } from '../scan/scanner.js';
 import type { Listed, ObjectRef, Store } from '../stores/store.js';
 
 export interface ReadContext {
@@ -68,4 +71,37 @@ function take(entry: Listed, ctx: ReadContext, seen: Set<string>): ObjectRef | u
       ctx.io.report(`error: ${entry.reference}: ${entry.message}`);
       return undefined;
   }
+}
+
+/**
+ * One object's scan into the merge and the tally, or its failure: every
+ * reader ends an object here. An object whose matching events would pass the
+ * hunt's bound (MAX_EVENTS_PER_HUNT) fails, named, and contributes none, so
+ * memory stays bounded however many objects an attacker plants; which objects
+ * fail then depends on the order they finish, and the summary says they failed.
+ * Returns whether the object was taken.
+ */
+export function takeObject(
+  ctx: ReadContext,
+  reference: string,
+  result: { candidates: readonly Candidate[]; stats: ObjectStats; error?: ObjectError },
+  storedBytes?: number,
+): boolean {
+  const { merge, tally, io } = ctx;
+  let error = result.error;
+  if (!error && !merge.hasRoomFor(result.candidates.length)) {
+    const limit = merge.maxEvents.toLocaleString('en-US');
+    error = {
+      code: 'too-many-matches',
+      message: `too many matching events in this hunt (over ${limit} in all): not scanned; hunt fewer sources or a shorter --since/--until`,
+    };
+  }
+  if (error) {
+    tally.addFailed(error.code);
+    io.report(`error: ${reference}: ${error.message}`);
+    return false;
+  }
+  tally.addScanned(result.stats, storedBytes);
+  for (const c of result.candidates) merge.add(c);
+  return true;
 }
