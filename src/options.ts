@@ -43,8 +43,10 @@ export interface HuntOptions {
   athena: AthenaOptions;
   /** Print the engine's SQL instead of hunting. */
   dryRun: boolean;
-  /** Parse only records that hold a rule literal (`HUNT_PREFILTER=off` turns it off). */
+  /** Parse only records that hold a rule literal (`HUNT_PREFILTER=off` or `--strict` turns it off). */
   prefilter: boolean;
+  /** `--strict`: every record parsed, every object validated whole (the prefilter off). */
+  strict: boolean;
 }
 
 export interface AthenaOptions {
@@ -108,6 +110,7 @@ export interface RawOptions {
   athenaWorkgroup?: string;
   athenaOutput?: string;
   dryRun?: boolean;
+  strict?: boolean;
 }
 
 export interface OptionEnv {
@@ -191,6 +194,8 @@ export function resolveOptions(raw: RawOptions, env: OptionEnv): HuntOptions {
       output: raw.athenaOutput,
     },
     dryRun: raw.dryRun ?? false,
-    prefilter: env.prefilter?.toLowerCase() !== 'off',
+    // The prefilter leaves records that cannot match unparsed, so damage inside them goes unseen.
+    prefilter: env.prefilter?.toLowerCase() !== 'off' && !raw.strict,
+    strict: raw.strict ?? false,
   };
 }
