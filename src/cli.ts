@@ -286,6 +286,7 @@ function parseArgs(argv: string[], io: CliIO): { raw?: RawOptions; output?: stri
     .option('fail-on-hits', { type: 'boolean', describe: 'Exit 1 when there are hits' })
     .option('progress', { type: 'boolean', default: true, describe: 'Progress on stderr when it is a terminal (--no-progress: never)' })
     .option('quiet', { type: 'boolean', describe: 'No progress and no summary; errors still shown' })
+    .option('strict', { type: 'boolean', describe: 'Parse every record and validate every object whole (slower): damage in records that cannot match fails the object' })
     .option('engine', { type: 'string', choices: ['local', 'duckdb', 'athena'], describe: 'Where events are read: hunt\'s workers (local), DuckDB over the same sources, or Amazon Athena [default: local]' })
     .option('athena-database', { type: 'string', describe: 'Athena database of the CloudTrail table [default: default]' })
     .option('athena-table', { type: 'string', describe: 'Athena CloudTrail table (see: hunt athena-ddl --help) [default: cloudtrail_logs]' })
@@ -323,6 +324,7 @@ function parseArgs(argv: string[], io: CliIO): { raw?: RawOptions; output?: stri
     failOnHits: parsed.failOnHits as boolean | undefined,
     progress: parsed.progress as boolean | undefined,
     quiet: parsed.quiet as boolean | undefined,
+    strict: parsed.strict as boolean | undefined,
     engine: parsed.engine as string | undefined,
     athenaDatabase: parsed.athenaDatabase as string | undefined,
     athenaTable: parsed.athenaTable as string | undefined,

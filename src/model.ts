@@ -96,6 +96,7 @@ export type ObjectErrorCode =
   | 'not-cloudtrail' // JSON, but not {"Records": [...]}
   | 'too-large' // over the size guard
   | 'worker-crash' // the worker died twice on this object
+  | 'too-many-matches' // more matching events than one object may hold (memory bound), or than the hunt has room for
   | 'not-credential-report'; // a credential report found among the sources that cannot be read as one
 
 /** Why a listed key was not scanned. */

@@ -59,8 +59,10 @@ export interface HuntOptions {
   athena: AthenaOptions;
   /** Print the engine's SQL instead of hunting. */
   dryRun: boolean;
-  /** Parse only records that hold a rule literal (`HUNT_PREFILTER=off` turns it off). */
+  /** Parse only records that hold a rule literal (`HUNT_PREFILTER=off` or `--strict` turns it off). */
   prefilter: boolean;
+  /** `--strict`: every record parsed, every object validated whole (the prefilter off). */
+  strict: boolean;
 }
 
 export interface AthenaOptions {
@@ -140,6 +142,7 @@ export interface RawOptions {
   wide?: boolean;
   events?: boolean;
   context?: string;
+  strict?: boolean;
 }
 
 export interface OptionEnv {
@@ -247,6 +250,8 @@ export function resolveOptions(raw: RawOptions, env: OptionEnv): HuntOptions {
     wide: raw.wide ?? false,
     events: raw.events ?? false,
     contextMs,
-    prefilter: env.prefilter?.toLowerCase() !== 'off',
+    // The prefilter leaves records that cannot match unparsed, so damage inside them goes unseen.
+    prefilter: env.prefilter?.toLowerCase() !== 'off' && !raw.strict,
+    strict: raw.strict ?? false,
   };
 }

@@ -24,7 +24,6 @@ interface Read {
   source: string;
 }
 
-const CONTEXT_MS = 60 * 60_000;
 
 /** Runs `hunt --source samples --format ndjson` from the checkout and builds its report input. */
 export async function samplesReportInput(generatedAt = new Date().toISOString()): Promise<ReportInput> {

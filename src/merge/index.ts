@@ -13,13 +13,26 @@ import { thresholdHits } from './window.js';
 export type { Collisions, DistinctEvent } from './dedup.js';
 export { compareHits, sortHits } from './sort.js';
 
+/**
+ * Matching events one hunt may hold (DESIGN: memory is bounded). Each costs
+ * about 1.5 KB of main-thread memory until the output is written (the event,
+ * its hit, its output line), so this keeps a hunt near 1.5 GB of heap, within
+ * Node's default limit on an 8 GB machine, and its NDJSON within the longest
+ * string V8 can build. Objects past it fail, named (readers/reader.ts).
+ */
+export const MAX_EVENTS_PER_HUNT = 1_000_000;
+
 export class Merge {
   private readonly singles: DetectionRule[];
   private readonly thresholds: ThresholdRule[];
   private readonly statefuls: StatefulRule[];
   private readonly events = new EventSet();
 
-  constructor(rules: Rule[]) {
+  constructor(
+    rules: Rule[],
+    /** Matching events the merge takes in all (tests lower it). */
+    readonly maxEvents = MAX_EVENTS_PER_HUNT,
+  ) {
     this.singles = rules.filter((r): r is DetectionRule => r.kind === 'detection' && r.generate);
     this.thresholds = rules.filter((r): r is ThresholdRule => r.kind === 'threshold');
     this.statefuls = rules.filter((r): r is StatefulRule => r.kind === 'stateful' && r.engine === 'iam-user-password-without-mfa');
@@ -31,6 +44,15 @@ export class Merge {
   add(candidate: Candidate): void {
     this.candidates++;
     this.events.add(candidate);
+  }
+
+  /**
+   * Whether `count` more candidates fit in the hunt's bound. Counted as if
+   * each were a new event (a copy of a held event costs nothing, but the
+   * answer must not depend on which copies came first).
+   */
+  hasRoomFor(count: number): boolean {
+    return this.events.size + count <= this.maxEvents;
   }
 
   /** eventIDs seen on records of different content: the summary warns with these. */

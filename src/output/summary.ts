@@ -20,6 +20,7 @@ const FAIL_WORDS: Record<ObjectErrorCode, string> = {
   'not-cloudtrail': 'not CloudTrail',
   'too-large': 'too large',
   'worker-crash': 'crashed the scanner',
+  'too-many-matches': 'too many matching events',
   'not-credential-report': 'not a credential report',
 };
 

@@ -15,7 +15,7 @@ import { athenaClient, athenaPages, Interrupted, projectedValues, type AthenaSta
 import { eventOfRow, type Row } from '../sql/rows.js';
 import { athenaQuery, detectionBounds } from '../sql/sql.js';
 import type { Rule } from '../rules/types.js';
-import type { ReadContext, Reader } from './reader.js';
+import { takeObject, type ReadContext, type Reader } from './reader.js';
 
 /** Rules whose filter keeps every row: they cannot be pushed down to Athena. */
 export function unpushableRules(rules: Rule[]): string[] {
@@ -30,7 +30,7 @@ export function unpushableRules(rules: Rule[]): string[] {
 
 export const athenaReader: Reader = {
   async read(ctx: ReadContext) {
-    const { opts, rules, tally, merge, io } = ctx;
+    const { opts, rules, io } = ctx;
     const client = io.athenaClient ?? athenaClient({ profile: opts.profile });
     const warn = (line: string) => {
       if (!opts.quiet) io.report(`warning: ${line}`);
@@ -68,14 +68,9 @@ export const athenaReader: Reader = {
             if (typeof e.recipientAccountId === 'string') seenAccounts.add(e.recipientAccountId);
             if (typeof e.awsRegion === 'string') seenRegions.add(e.awsRegion);
           }
-          const { candidates, stats: s } = scanner.scanRecords(events, { reference: path });
           // An object's rows can come on several pages: it counts once.
-          if (objects.has(path)) tally.addPart(s);
-          else {
-            objects.add(path);
-            tally.addScanned(s);
-          }
-          for (const c of candidates) merge.add(c);
+          takeObject(ctx, path, scanner.scanRecords(events, { reference: path }), undefined, objects.has(path));
+          objects.add(path);
         }
       }
     } catch (err) {

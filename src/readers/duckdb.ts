@@ -8,11 +8,11 @@ import { Scanner } from '../scan/scanner.js';
 import { DuckEngine } from '../sql/duckdb.js';
 import { eventOfRow } from '../sql/rows.js';
 import { huntQuery } from '../sql/sql.js';
-import { listObjects, type ReadContext, type Reader } from './reader.js';
+import { listObjects, takeObject, type ReadContext, type Reader } from './reader.js';
 
 export const duckdbReader: Reader = {
   async read(ctx: ReadContext) {
-    const { opts, rules, tally, merge, io } = ctx;
+    const { opts, rules, tally, io } = ctx;
     const refs = [];
     for await (const ref of listObjects(ctx)) {
       if (ref.store !== 'file') throw new UsageError('--engine duckdb reads local sources only: copy the objects down, or use --engine athena');
@@ -28,9 +28,7 @@ export const duckdbReader: Reader = {
       const byPath = new Map(refs.map((r) => [r.reference, r]));
       for (const path of result.scanned) {
         const ref = byPath.get(path)!;
-        const { candidates, stats } = scanner.scanRecords((result.rows.get(path) ?? []).map(eventOfRow), ref);
-        tally.addScanned(stats);
-        for (const c of candidates) merge.add(c);
+        takeObject(ctx, ref.reference, scanner.scanRecords((result.rows.get(path) ?? []).map(eventOfRow), ref));
       }
       for (const f of result.failed) {
         tally.addFailed(f.error.code, f.path, f.error.message);

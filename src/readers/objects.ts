@@ -12,16 +12,16 @@ import type { ContextSpec } from '../scan/context.js';
 import type { ObjectStats } from '../scan/scanner.js';
 import { storeKind, storeSettings } from '../stores/registry.js';
 import type { ObjectRef } from '../stores/store.js';
-import { listObjects, type ReadContext, type Reader } from './reader.js';
+import { listObjects, takeObject, type ReadContext, type Reader } from './reader.js';
 
 export const objectsReader: Reader = {
   async read(ctx: ReadContext) {
     return scanObjects(ctx, listObjects(ctx), ctx.tally, {
       progress: true,
       scanned(ref, candidates, stats) {
-        for (const c of candidates) ctx.merge.add(c);
-        warnAboutRecords(ctx, ref, stats);
+        if (takeObject(ctx, ref.reference, { candidates, stats }, ref.size)) warnAboutRecords(ctx, ref, stats);
       },
+      counted: true,
     });
   },
 };
@@ -31,6 +31,8 @@ export interface ScanJob {
   context?: ContextSpec;
   /** Draw progress (on a terminal). */
   progress?: boolean;
+  /** `scanned` counts the object in the tally itself (takeObject), or fails it. */
+  counted?: boolean;
   scanned(ref: ObjectRef, candidates: Candidate[], stats: ObjectStats): void;
 }
 
@@ -63,7 +65,7 @@ export async function scanObjects(ctx: ReadContext, refs: AsyncIterable<ObjectRe
     },
     {
       scanned(ref: ObjectRef, candidates, stats: ObjectStats) {
-        tally.addScanned(stats, ref.size);
+        if (!job.counted) tally.addScanned(stats, ref.size);
         job.scanned(ref, candidates, stats);
       },
       failed(ref: ObjectRef, error: ObjectError) {

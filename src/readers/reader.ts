@@ -4,6 +4,8 @@
 // one from a map.
 
 import type { AthenaClient } from '@aws-sdk/client-athena';
+import type { ObjectError } from '../errors.js';
+import type { Candidate, ObjectStats } from '../model.js';
 import type { Merge } from '../merge/index.js';
 import type { HuntOptions } from '../options.js';
 import type { Tally } from '../output/summary.js';
@@ -85,4 +87,40 @@ function take(entry: Listed, ctx: ReadContext, seen: Set<string>): ObjectRef | u
       ctx.io.report(`error: ${entry.reference}: ${entry.message}`);
       return undefined;
   }
+}
+
+/**
+ * One object's scan into the merge and the tally, or its failure: every
+ * reader ends an object here. An object whose matching events would pass the
+ * hunt's bound (MAX_EVENTS_PER_HUNT) fails, named, and contributes none, so
+ * memory stays bounded however many objects an attacker plants; which objects
+ * fail then depends on the order they finish, and the summary says they failed.
+ * Returns whether the object was taken.
+ */
+export function takeObject(
+  ctx: ReadContext,
+  reference: string,
+  result: { candidates: readonly Candidate[]; stats: ObjectStats; error?: ObjectError },
+  storedBytes?: number,
+  /** A later part of an object already counted (an object's Athena rows on a later page). */
+  part = false,
+): boolean {
+  const { merge, tally, io } = ctx;
+  let error = result.error;
+  if (!error && !merge.hasRoomFor(result.candidates.length)) {
+    const limit = merge.maxEvents.toLocaleString('en-US');
+    error = {
+      code: 'too-many-matches',
+      message: `too many matching events in this hunt (over ${limit} in all): not scanned; hunt fewer sources or a shorter --since/--until`,
+    };
+  }
+  if (error) {
+    tally.addFailed(error.code, reference, error.message);
+    io.report(`error: ${reference}: ${error.message}`);
+    return false;
+  }
+  if (part) tally.addPart(result.stats, storedBytes);
+  else tally.addScanned(result.stats, storedBytes);
+  for (const c of result.candidates) merge.add(c);
+  return true;
 }

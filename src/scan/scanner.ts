@@ -43,6 +43,29 @@ export interface ScannerOptions {
   records?: boolean;
   /** The `--context` pass: instead of the rules, match the hits' principals and addresses (their key is `context`). */
   context?: ContextSpec;
+  /** Matching events one object may hold before it fails (default MAX_MATCHES_PER_OBJECT; tests lower it). */
+  maxMatches?: number;
+}
+
+/**
+ * Matching events one object may hold; past this the object fails as a
+ * whole ("too many matching events") and contributes none. Each matching
+ * event costs memory on the main thread until the output is written, so one
+ * planted object of a million tiny matching records must not get to spend
+ * it. A real CloudTrail object holds a few thousand records, and the MFA
+ * events the rules look for are a handful of them.
+ */
+export const MAX_MATCHES_PER_OBJECT = 100_000;
+
+/** Thrown inside a scan when an object passes the limit; becomes its ObjectError. */
+class TooManyMatches {
+  readonly error: ObjectError;
+  constructor(limit: number) {
+    this.error = {
+      code: 'too-many-matches',
+      message: `too many matching events (over ${limit.toLocaleString('en-US')} in one object): no CloudTrail object holds that many; it is not scanned`,
+    };
+  }
 }
 
 /** A record carried whole (`--events`) is bounded too, more loosely: CloudTrail's own events are at most 256 KB. */
@@ -70,6 +93,7 @@ export class Scanner {
   /** Undefined when every record must be parsed. */
   readonly prefilter: Prefilter | undefined;
   private readonly records: boolean;
+  private readonly maxMatches: number;
 
   constructor(
     rules: Rule[],
@@ -78,6 +102,7 @@ export class Scanner {
   ) {
     const needles = !(options.prefilter ?? true) ? null : options.context ? contextNeedles(options.context) : needlesOf(rules);
     this.prefilter = needles === null ? undefined : new Prefilter(needles);
+    this.maxMatches = options.maxMatches ?? MAX_MATCHES_PER_OBJECT;
     this.predicates = options.context
       ? [{ key: 'context', match: contextMatcher(options.context) }]
       : compileEventRules(rules).map(({ rule, match }) => ({ key: rule.key, match }));
@@ -111,30 +136,42 @@ export class Scanner {
       return { ok: false, error: err as ObjectError };
     }
     const { plain, gzip } = decoded;
-    if (this.prefilter && gzip) {
-      const fast = this.scanSelected(plain, source);
-      if (fast) return fast;
+    try {
+      if (this.prefilter && gzip) {
+        const fast = this.scanSelected(plain, source);
+        if (fast) return fast;
+      }
+      return this.scanWhole(textOf(plain), source);
+    } catch (err) {
+      if (err instanceof TooManyMatches) return { ok: false, error: err.error };
+      throw err;
     }
-    return this.scanWhole(textOf(plain), source);
   }
 
-  /** The prefilter's path: parse only the records that hold a needle; undefined means "parse it whole". */
+  /**
+   * The prefilter's path: parse only the records that hold a needle, one at
+   * a time (no list of every parsed record is held); undefined means "parse
+   * it whole".
+   */
   private scanSelected(plain: Buffer, source: ScanSource): ScanResult | undefined {
     const selection = this.prefilter!.select(plain);
     if (!selection) return undefined;
-    const records: unknown[] = [];
-    for (const piece of selection.pieces) {
+    const stats = newStats(plain.length, selection.records);
+    const candidates: Candidate[] = [];
+    const pieces = selection.pieces;
+    for (let i = 0; i < pieces.length; i++) {
+      let record: unknown;
       try {
-        records.push(JSON.parse(piece));
+        record = JSON.parse(pieces[i]!);
       } catch {
         return undefined;
       }
+      pieces[i] = ''; // its text is no longer needed
+      this.scanRecord(record, source, stats, candidates);
     }
-    const result = this.scanParsed(records, plain.length, selection.records, source);
-    if (!result.stats.covered) this.sampleFirstRecord(plain, source, result.stats);
-    return result;
+    if (!stats.covered) this.sampleFirstRecord(plain, source, stats);
+    return { ok: true, candidates, stats };
   }
-
   /**
    * The first record's eventTime, read from the text without parsing the
    * record: the prefilter skipped the records without a rule literal, and
@@ -154,15 +191,21 @@ export class Scanner {
 
   /**
    * Records that arrive already parsed (rows of a SQL reader rebuilt as
-   * CloudTrail records): the same checks and predicates, no bytes.
+   * CloudTrail records): the same checks and predicates, no bytes. Past the
+   * limit of matching events, the object's result is its ObjectError.
    */
-  scanRecords(records: readonly unknown[], from: ScanSource | string): { candidates: Candidate[]; stats: ObjectStats } {
+  scanRecords(records: readonly unknown[], from: ScanSource | string): { candidates: Candidate[]; stats: ObjectStats; error?: ObjectError } {
     const source = typeof from === 'string' ? { reference: from } : from;
-    return this.scanParsed(records, 0, records.length, source);
+    try {
+      return this.scanParsed(records, 0, records.length, source);
+    } catch (err) {
+      if (err instanceof TooManyMatches) return { candidates: [], stats: newStats(0, records.length), error: err.error };
+      throw err;
+    }
   }
 
   private scanParsed(records: readonly unknown[], bytes: number, count: number, source: ScanSource): ScanResult & { ok: true } {
-    const stats: ObjectStats = { bytes, records: count, events: 0, notObjects: 0, badTimes: 0, firstMs: null, lastMs: null, covered: false, otherAccount: null };
+    const stats = newStats(bytes, count);
     const candidates: Candidate[] = [];
     for (const record of records) this.scanRecord(record, source, stats, candidates);
     return { ok: true, candidates, stats };
@@ -216,7 +259,10 @@ export class Scanner {
     for (const p of this.predicates) {
       if (p.match(event)) (matched ??= []).push(p.key);
     }
-    if (matched) candidates.push({ rules: matched, event: this.view(event, t, matched), source: source.reference });
+    if (matched) {
+      if (candidates.length >= this.maxMatches) throw new TooManyMatches(this.maxMatches);
+      candidates.push({ rules: matched, event: this.view(event, t, matched), source: source.reference });
+    }
   }
 
   /**
@@ -261,6 +307,10 @@ export class Scanner {
       ...(this.records ? { record: boundRecord(event) } : {}),
     };
   }
+}
+
+function newStats(bytes: number, records: number): ObjectStats {
+  return { bytes, records, events: 0, notObjects: 0, badTimes: 0, firstMs: null, lastMs: null, covered: false, otherAccount: null };
 }
 
 function noteTime(stats: ObjectStats, t: number): void {

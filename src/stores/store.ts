@@ -17,6 +17,11 @@ export interface ObjectRef {
   size: number;
   /** The account folder of its key in the CloudTrail layout, when it has one. */
   account?: string;
+  /**
+   * A local file whose path is not valid UTF-8: its bytes (base64), to open
+   * it by, since `reference` shows the bad bytes escaped and names no file.
+   */
+  pathBytes?: string;
 }
 
 export type { SkipReason } from '../model.js';

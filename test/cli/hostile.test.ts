@@ -1,7 +1,6 @@
 // Hostile input and faults: a hunt finishes, says exactly what it could not
 // read, and never loses the hits of the objects it could.
 
-import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
