@@ -200,3 +200,17 @@ describe('a hunt that covered nothing is not a clean result', () => {
     expect(run.code).toBe(0);
   });
 });
+
+describe("records that share an eventID but not their content (Panther's hand-written root-compromise scenario)", () => {
+  it('counts each as its own event and warns once, naming the first such eventID', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'hunt-panther-'));
+    const events = JSON.parse(await readFile(path.join(ROOT, 'test/fixtures/merge/panther-compromised-root-creds.json'), 'utf8')) as Rec[];
+    await writeFile(path.join(dir, 'scenario.json.gz'), gz(events));
+    const run = await hunt(['--source', dir, '--format', 'ndjson']);
+    const signIns = lines(run.stdout).filter((h) => h.rule === 'aws-console-login-without-mfa');
+    expect(signIns).toHaveLength(4);
+    expect(signIns).toContainEqual(expect.objectContaining({ time: '2020-11-01T08:29:10Z', sourceIPAddress: '92.55.146.245' }));
+    expect(run.stderr).toMatch(/eventID.*shared by records with different content.*first: 1/i);
+    await rm(dir, { recursive: true, force: true });
+  });
+});
