@@ -194,11 +194,7 @@ function eventsLine(range: { minMs: number; maxMs: number } | null, w: { sinceMs
  * The closing summary, one fact per line, for stderr. Every line passes
  * `forTerminal`: rule names and eventIDs come from files an attacker may write.
  */
-export function summary(input: SummaryInput): string;
-/** @deprecated The positional form; pass a `SummaryInput`. */
-export function summary(tally: Tally, hits: readonly Hit[], elapsedMs: number, interrupted: boolean): string;
-export function summary(first: SummaryInput | Tally, hits?: readonly Hit[], elapsedMs?: number, interrupted?: boolean): string {
-  const input: SummaryInput = first instanceof Tally ? { tally: first, hits: hits!, elapsedMs: elapsedMs!, interrupted: interrupted! } : first;
+export function summary(input: SummaryInput): string {
   const { tally } = input;
   const lines: string[] = [];
   const mb = (tally.bytes / 1e6).toFixed(1);

@@ -89,11 +89,6 @@ describe('summary: the lines it always had', () => {
     expect(out).toContain('hunt: read 1 credential report\n');
     expect(out).toMatch(/hunt: 0 hits\n$/);
   });
-
-  it('still takes the positional form the CLI uses today', () => {
-    const t = tally();
-    expect(summary(t, [hit()], 1000, false)).toBe(summary({ tally: t, hits: [hit()], elapsedMs: 1000, interrupted: false }));
-  });
 });
 
 describe('summary: attacker-controlled text', () => {
