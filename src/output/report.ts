@@ -13,52 +13,20 @@
 // with createElement/createElementNS and textContent only.
 
 import { createHash } from 'node:crypto';
+import type { ContextEvent, Hit } from '../model.js';
 import { gzipSync } from 'node:zlib';
 import { reportClient } from './report/client.js';
 import { REPORT_CSS } from './report/style.js';
 
 /** One entry of a hit's context timeline (DESIGN.md, `context`). */
-export interface ReportContextEvent {
-  time: string;
-  eventName: string | null;
-  eventSource: string | null;
-  actor: string | null;
-  target: string | null;
-  sourceIPAddress: string | null;
-  errorCode: string | null;
-  eventID: string | null;
-  /** The object the event came from: a path or `s3://bucket/key`. */
-  source: string;
-  /** True when the event is one of the hit's own events. */
-  inHit: boolean;
-}
+export type ReportContextEvent = ContextEvent;
 
-/** One hit as in the NDJSON contract of DESIGN.md. */
-export interface ReportHit {
-  rule: string;
-  title: string;
-  severity: string;
-  /** null for posture hits, which have no time and stay off the timeline. */
-  time: string | null;
-  lastTime: string | null;
-  count: number;
-  group: Record<string, unknown>;
-  account: string | null;
-  region: string | null;
-  actor: string | null;
-  sourceIPAddress: string | null;
-  eventName: string | null;
-  eventIDs: string[];
-  sources: string[];
-  /** The IAM user the hit is about. Always written by hunt; optional so older NDJSON still renders. */
-  target?: string | null;
-  /** `{path: value}` from the first event for the rule's `fields:`. Optional like `target`. */
-  fields?: Record<string, unknown>;
-  /** With `--events`: the hit's whole CloudTrail records. */
-  events?: Record<string, unknown>[];
-  /** With `--context`: the timeline around the hit. */
-  context?: ReportContextEvent[];
-}
+/**
+ * One hit as in the NDJSON contract of DESIGN.md (src/model.ts). `target`
+ * and `fields` are always written by hunt; optional here so that NDJSON of
+ * older versions still renders.
+ */
+export type ReportHit = Omit<Hit, 'target' | 'fields'> & Partial<Pick<Hit, 'target' | 'fields'>>;
 
 /** What the hunt looked at, so a reader can tell "no hits" from "not looked". */
 export interface ReportCoverage {
