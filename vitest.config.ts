@@ -1,6 +1,7 @@
 // Two tiers, both run by `npm test`: `fast` (units and the CLI in-process)
 // and `e2e` (what needs the built binary in a child process, a pseudo-
-// terminal, a real S3 server, a real browser, or an npm install).
+// terminal, a real S3 server, a real browser, DuckDB, an npm install, or a
+// million-record object).
 // `npx vitest run --project fast` runs the first alone while working.
 
 import { defineConfig } from 'vitest/config';
@@ -12,10 +13,15 @@ const E2E = [
   'test/cli/terminal.test.ts',
   'test/cli/table-terminal.test.ts',
   'test/cli/big-object.test.ts',
+  'test/cli/memory.test.ts',
+  'test/engines/duckdb-cli.test.ts',
+  'test/engines/sql-property.test.ts',
 ];
 
 export default defineConfig({
   test: {
+    // As the bin does: the pinned AWS SDK's notice about its future Node support is noise here.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
       { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: E2E } },
       { extends: true, test: { name: 'e2e', include: E2E } },
