@@ -93,6 +93,8 @@ const COLUMNS: Column[] = [
 
 /** Columns that stay while any can be shortened instead: time to count. */
 const CORE = 5;
+/** Columns that stay whatever the width: time, rule and target. */
+const MUST = 2;
 
 /** `text` cut to `max` columns the way its column shortens. */
 function fit(text: string, max: number, shorten: Shorten): string {
@@ -121,6 +123,11 @@ function layout(columns: Column[], natural: number[], width: number): { keep: nu
   let keep = [...order];
   const total = (ks: number[], ws: (i: number) => number) => lineWidth(ks.map(ws));
   while (keep.length > 1 && total(keep, (i) => natural[i]!) > width && columns[keep[keep.length - 1]!]!.priority > CORE) keep.pop();
+  // Then drop down to time, rule and target while the rest cannot have the
+  // width they read well at: at 80 columns a whole rule name and its target
+  // beat six columns cut to a few letters each.
+  const readable = (i: number) => Math.min(natural[i]!, columns[i]!.comfort ?? natural[i]!);
+  while (keep.length > 1 && total(keep, readable) > width && columns[keep[keep.length - 1]!]!.priority > MUST) keep.pop();
   // If even the narrowest the kept columns may go does not fit, drop more.
   const floor = (i: number) => Math.min(natural[i]!, columns[i]!.min);
   while (keep.length > 1 && total(keep, floor) > width) keep.pop();
