@@ -52,15 +52,19 @@ export async function prepareRules(opts: HuntOptions, io: Pick<HuntIO, 'report'>
   if (loaded.skipped.length > 0 && !opts.quiet) {
     io.report(`skipped ${loaded.skipped.length} rule(s) not for AWS CloudTrail (first: ${loaded.skipped[0]!.file}: ${loaded.skipped[0]!.reason})`);
   }
+  if (!opts.quiet) for (const warning of loaded.warnings) io.report(`warning: ${warning}`);
   const rules = opts.ruleGlobs.length > 0 ? selectRules(loaded.rules, opts.ruleGlobs) : loaded.rules;
   if (rules.length === 0) throw new UsageError('no rules to run: --rules/--rule selected none');
+  if (!opts.quiet && !rules.some((r) => r.kind !== 'detection' || r.generate)) {
+    io.report(`note: the rules selected are counted by correlations and produce no hits of their own (Sigma's generate: false) — select the correlations instead`);
+  }
   return rules;
 }
 
 export async function hunt(opts: HuntOptions, rules: Rule[], stores: Store[], io: HuntIO): Promise<HuntResult> {
-  const posture = rules.find((r): r is PostureRule => r.kind === 'posture');
-  if (opts.credentialReport && !posture) {
-    throw new UsageError('--credential-report needs the posture rule aws-iam-user-mfa, which --rules/--rule left out');
+  const posture = rules.filter((r): r is PostureRule => r.kind === 'posture');
+  if (opts.credentialReport && posture.length === 0) {
+    throw new UsageError('--credential-report needs a posture rule (aws-iam-user-mfa, aws-root-account-mfa), which --rules/--rule left out');
   }
   const ctx: ReadContext = { opts, rules, stores, merge: new Merge(rules), tally: new Tally(), io, reports: [] };
   let interrupted = false;
@@ -71,7 +75,7 @@ export async function hunt(opts: HuntOptions, rules: Rule[], stores: Store[], io
     for await (const ref of listObjects(ctx)) void ref;
   }
   let hits = ctx.merge.hits();
-  if (posture && !interrupted) {
+  if (posture.length > 0 && !interrupted) {
     const postureHits = await readCredentialReports(ctx, posture);
     if (postureHits.length > 0) hits = sortHits(hits.concat(postureHits));
   }
@@ -84,7 +88,7 @@ export async function hunt(opts: HuntOptions, rules: Rule[], stores: Store[], io
  * is input like any object: one that cannot be read as a report is FAILED and
  * named, and the hunt goes on; a bad `--credential-report` is a usage error.
  */
-async function readCredentialReports(ctx: ReadContext, posture: PostureRule): Promise<Hit[]> {
+async function readCredentialReports(ctx: ReadContext, posture: readonly PostureRule[]): Promise<Hit[]> {
   const { opts, tally, io } = ctx;
   const hits: Hit[] = [];
   const explicit = opts.credentialReport;

@@ -11,13 +11,17 @@ import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
 import { RuleError, UsageError } from '../errors.js';
-import { compileDetection } from './compile.js';
-import type { DetectionRule, PostureRule, Rule, StatefulRule, ThresholdRule } from './types.js';
+import { compileDetection, parseDetection, selectionsOf } from './compile.js';
+import { formatCondition, parseCondition, type ConditionNode } from './condition.js';
+import { isCloudTrailField } from './cloudtrail-fields.js';
+import type { CorrelationRule, CorrelationType, CountCondition, DetectionRule, PostureRule, Rule, StatefulRule } from './types.js';
 
 export interface LoadResult {
   rules: Rule[];
   /** Rules left out because they are not for CloudTrail (their logsource), with the reason. */
   skipped: { file: string; reason: string }[];
+  /** Rules that load but may never fire as written (a field CloudTrail never writes): `file:line: why`. */
+  warnings: string[];
 }
 
 /** The dotted paths the `iam-user-password-without-mfa` state machine reads from each event. */
@@ -45,6 +49,7 @@ const DEFAULT_LEVEL = 'medium';
 const ENGINES = {
   'iam-user-password-without-mfa': 'stateful',
   'credential-report-mfa': 'posture',
+  'credential-report-root-mfa': 'posture',
 } as const;
 
 /** The repository's bundled `rules/` folder, from `src/rules/` (vitest, tsx) or `dist/src/rules/` (built). */
@@ -235,8 +240,10 @@ interface Loaded {
   generateAlone: boolean;
   /** For correlations: the references as written, with their index in `rules`. */
   refs?: string[];
-  /** For correlations: `generate: true` inside the correlation block. */
+  /** For correlations: `generate: true`, so the rules it names also produce hits of their own. */
   generateBase?: boolean;
+  /** For correlations: `aliases` as written (rule references not yet resolved). */
+  aliasesRaw?: Record<string, Record<string, string>>;
 }
 
 function toRule(d: Doc, skipped: LoadResult['skipped']): Loaded | null {
@@ -259,7 +266,11 @@ function toRule(d: Doc, skipped: LoadResult['skipped']): Loaded | null {
   const meta = { key, title, level: rawLevel.toLowerCase(), id, file, ...(description ? { description } : {}) };
   const generateAlone = data.generate === true;
 
-  if (Object.hasOwn(data, 'correlation')) return toThreshold(d, meta, generateAlone);
+  if (Object.hasOwn(data, 'correlation')) {
+    checkKnownKeys(d, [], CORRELATION_KEYS, 'a correlation rule');
+    return toCorrelation(d, meta, generateAlone);
+  }
+  checkKnownKeys(d, [], DETECTION_RULE_KEYS, 'a rule');
 
   let kind: 'detection' | 'stateful' | 'posture' = 'detection';
   let engine: keyof typeof ENGINES | null = null;
@@ -280,7 +291,7 @@ function toRule(d: Doc, skipped: LoadResult['skipped']): Loaded | null {
       skipped.push({ file, reason: `${key}: ${describeLogsource(logsource)} is not product: aws + service: iam` });
       return null;
     }
-    const rule: PostureRule = { ...meta, kind: 'posture', engine: 'credential-report-mfa' };
+    const rule: PostureRule = { ...meta, kind: 'posture', engine: engine as PostureRule['engine'] };
     return { rule, doc: d, generateAlone };
   }
   if (!isMapValue(logsource) || !isCloudTrail(logsource)) {
@@ -291,7 +302,9 @@ function toRule(d: Doc, skipped: LoadResult['skipped']): Loaded | null {
     throw new RuleError(file, lineOf(d, []), `the rule has no 'detection' — add a detection block with selections and a condition`);
   }
   const detection = data.detection;
-  compileDetection(detection, { file, line: (path) => lineOf(d, ['detection', ...path]) });
+  const source = { file, line: (path: (string | number)[]) => lineOf(d, ['detection', ...path]) };
+  compileDetection(detection, source);
+  checkDetectionKeys(detection as Record<string, unknown>, source);
   const validated = detection as Record<string, unknown>;
   if (kind === 'stateful') {
     const rule: StatefulRule = {
@@ -307,61 +320,326 @@ function toRule(d: Doc, skipped: LoadResult['skipped']): Loaded | null {
   return { rule, doc: d, generateAlone };
 }
 
-function toThreshold(
-  d: Doc,
-  meta: Omit<ThresholdRule, 'kind' | 'rules' | 'groupBy' | 'timespanMs' | 'threshold' | 'dedupMs'>,
-  generateAlone: boolean,
-): Loaded {
+// ------------------------------------------------------------ known keys --
+
+/** Sigma rule metadata every kind of rule may carry (the specification's schemas). */
+const METADATA_KEYS = ['title', 'id', 'name', 'related', 'taxonomy', 'status', 'description', 'license', 'author', 'references', 'date', 'modified', 'fields', 'falsepositives', 'level', 'tags', 'scope'];
+/** `hunt` (our engines) and `generate` (kept on a counted rule: it then also produces hits of its own) are ours. */
+const DETECTION_RULE_KEYS = [...METADATA_KEYS, 'logsource', 'detection', 'hunt', 'generate'];
+const CORRELATION_KEYS = [...METADATA_KEYS, 'correlation', 'generate'];
+const FILTER_KEYS = [...METADATA_KEYS, 'logsource', 'filter'];
+/** `dedup-period` is ours (DESIGN.md, window semantics); `generate` is accepted here too, where pySigma reads it. */
+const CORRELATION_BLOCK_KEYS = ['type', 'rules', 'aliases', 'group-by', 'timespan', 'condition', 'dedup-period', 'generate'];
+const CONDITION_OPERATORS = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'] as const;
+
+/** The known key nearest to a misspelled one (`group_by` → `group-by`), when one is close. */
+function nearest(key: string, known: readonly string[]): string | null {
+  const norm = (s: string): string => s.toLowerCase().replace(/[-_\s]/g, '');
+  let best: string | null = null;
+  let bestCost = Infinity;
+  for (const k of known) {
+    const cost = norm(k) === norm(key) ? 0 : editDistance(key.toLowerCase(), k.toLowerCase());
+    if (cost < bestCost) {
+      best = k;
+      bestCost = cost;
+    }
+  }
+  return bestCost <= Math.max(1, Math.floor(key.length / 4)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3 || a.length > 64 || b.length > 64) return Infinity;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * An unknown key is a load error, not something to ignore: a misspelled
+ * `group_by` would otherwise make a per-address count global, silently.
+ */
+function checkKnownKeys(d: Doc, path: string[], known: readonly string[], what: string): void {
+  let node: unknown = d.data;
+  for (const p of path) node = isMapValue(node) ? node[p] : undefined;
+  if (!isMapValue(node)) return;
+  for (const key of Object.keys(node)) {
+    if (known.includes(key)) continue;
+    const near = nearest(key, known);
+    throw new RuleError(
+      d.file,
+      lineOf(d, [...path, key]),
+      `unknown key '${key}' in ${what}${near ? ` — did you mean '${near}'?` : ` — known keys: ${known.join(', ')}`}`,
+    );
+  }
+}
+
+/**
+ * A selection the condition never uses is a detection key that means nothing:
+ * most often a misspelled name (`filter_admins` for `filter_admin`), which
+ * would leave the rule running without its filter.
+ */
+function checkDetectionKeys(detection: Record<string, unknown>, source: { file: string; line: (path: (string | number)[]) => number | null }): void {
+  const parsed = parseDetection(detection, source);
+  const used = new Set<string>();
+  const walk = (node: ConditionNode): void => {
+    switch (node.op) {
+      case 'or':
+      case 'and':
+        node.args.forEach(walk);
+        return;
+      case 'not':
+        return walk(node.arg);
+      case 'ref':
+        used.add(node.name);
+        return;
+      case 'of':
+        for (const n of selectionsOf(node.pattern, parsed.selections.keys())) used.add(n);
+    }
+  };
+  parsed.conditions.forEach(walk);
+  for (const name of parsed.selections.keys()) {
+    if (!used.has(name)) {
+      throw new RuleError(source.file, source.line([name]), `selection '${name}' is not used by the condition — fix the condition or the selection's name, or remove it`);
+    }
+  }
+}
+
+/** Fields CloudTrail never writes, by `file:line` of the field: the rule may never fire. */
+function fieldWarnings(d: Doc, key: string, detection: Record<string, unknown>, base: (string | number)[], into: string[]): void {
+  const parsed = parseDetection(detection, { file: d.file });
+  for (const [spec, path] of parsed.fieldPaths) {
+    if (isCloudTrailField(spec.field)) continue;
+    const line = lineOf(d, [...base, ...path]);
+    into.push(`${d.file}${line ? `:${line}` : ''}: rule '${key}' reads field '${spec.field}', which CloudTrail records do not have — the selection can match only its absence; check the field's name`);
+  }
+}
+
+// ---------------------------------------------------------- correlations --
+
+const CORRELATION_TYPES: readonly CorrelationType[] = ['event_count', 'value_count', 'temporal', 'temporal_ordered'];
+
+function toCorrelation(d: Doc, meta: Omit<CorrelationRule, 'kind' | 'type' | 'rules' | 'groupBy' | 'aliases' | 'timespanMs' | 'dedupMs' | 'condition' | 'generate'>, _generateAlone: boolean): Loaded {
   const { file } = d;
   const c = d.data.correlation;
   const at = (...path: (string | number)[]): number | null => lineOf(d, ['correlation', ...path]);
   if (!isMapValue(c)) {
-    throw new RuleError(file, at(), `'correlation' must be a map (type, rules, group-by, timespan, condition)`);
+    throw new RuleError(file, at(), `'correlation' must be a map — give it type, rules, group-by, timespan and condition`);
   }
-  if (c.type !== 'event_count') {
-    throw new RuleError(file, at('type'), `correlation type ${JSON.stringify(c.type ?? null)} is not supported: hunt evaluates only 'type: event_count' — rewrite it as an event_count correlation`);
-  }
-  if (Object.hasOwn(c, 'aliases')) {
-    throw new RuleError(file, at('aliases'), `'aliases' is not supported in an event_count correlation — group by the CloudTrail field paths themselves`);
+  checkKnownKeys(d, ['correlation'], CORRELATION_BLOCK_KEYS, "a correlation's 'correlation:' block");
+  const type = c.type as CorrelationType;
+  if (!CORRELATION_TYPES.includes(type)) {
+    throw new RuleError(file, at('type'), `correlation type ${JSON.stringify(c.type ?? null)} is not supported — use one of ${CORRELATION_TYPES.join(', ')}`);
   }
   const refs = typeof c.rules === 'string' ? [c.rules] : c.rules;
   if (!Array.isArray(refs) || refs.length === 0 || !refs.every((r) => typeof r === 'string' && r !== '')) {
-    throw new RuleError(file, at('rules'), `'correlation.rules' must list the names or ids of the rules it counts`);
+    throw new RuleError(file, at('rules'), `'correlation.rules' is missing or not a list of names — list the names or ids of the rules it correlates`);
+  }
+  const temporal = type === 'temporal' || type === 'temporal_ordered';
+  if (temporal && refs.length < 2) {
+    throw new RuleError(file, at('rules'), `a ${type} correlation relates two or more rules — list them under 'rules'`);
   }
   const groupRaw = c['group-by'] ?? [];
   const groupBy = typeof groupRaw === 'string' ? [groupRaw] : groupRaw;
   if (!Array.isArray(groupBy) || !groupBy.every((g) => typeof g === 'string' && g !== '')) {
-    throw new RuleError(file, at('group-by'), `'group-by' must be a list of CloudTrail field paths (e.g. recipientAccountId)`);
+    throw new RuleError(file, at('group-by'), `'group-by' must be a list — list CloudTrail field paths or alias names (e.g. recipientAccountId)`);
   }
   if (!Object.hasOwn(c, 'timespan')) {
     throw new RuleError(file, at(), `the correlation has no 'timespan' — add e.g. 'timespan: 15m'`);
   }
   const timespanMs = duration(d, ['correlation', 'timespan'], c.timespan);
-  const dedupMs = Object.hasOwn(c, 'dedup-period')
-    ? duration(d, ['correlation', 'dedup-period'], c['dedup-period'])
-    : timespanMs;
-  const cond = c.condition;
-  const keys = isMapValue(cond) ? Object.keys(cond) : [];
-  const n = isMapValue(cond) ? cond[keys[0]!] : undefined;
-  if (keys.length !== 1 || (keys[0] !== 'gte' && keys[0] !== 'gt') || typeof n !== 'number' || !Number.isInteger(n) || n < (keys[0] === 'gt' ? 0 : 1)) {
-    throw new RuleError(file, at('condition'), `'correlation.condition' must be 'gte: N' (or 'gt: N') with a whole number N ≥ 1 — e.g. 'condition: {gte: 2}'`);
+  const dedupMs = Object.hasOwn(c, 'dedup-period') ? duration(d, ['correlation', 'dedup-period'], c['dedup-period']) : timespanMs;
+  const { condition, field } = correlationCondition(d, type, c.condition, refs.length);
+  const aliases = correlationAliases(d, c.aliases);
+  const rule: CorrelationRule = {
+    ...meta,
+    kind: 'correlation',
+    type,
+    rules: [],
+    groupBy: [...new Set(groupBy as string[])],
+    aliases: {},
+    timespanMs,
+    dedupMs,
+    condition,
+    ...(field !== undefined ? { field } : {}),
+    generate: true,
+  };
+  // The specification's schema puts `generate` at the top level; pySigma also reads it inside the block.
+  const generateBase = d.data.generate === true || c.generate === true;
+  return { rule, doc: d, generateAlone: false, refs: refs as string[], generateBase, aliasesRaw: aliases };
+}
+
+function correlationCondition(d: Doc, type: CorrelationType, raw: unknown, refCount: number): { condition: CountCondition; field?: string } {
+  const at = lineOf(d, ['correlation', 'condition']) ?? lineOf(d, ['correlation']);
+  const temporal = type === 'temporal' || type === 'temporal_ordered';
+  if (raw === undefined || raw === null) {
+    // Temporal correlations need every rule by default; counts need a condition.
+    if (temporal) return { condition: { gte: refCount } };
+    throw new RuleError(d.file, at, `the ${type} correlation has no 'condition' — add e.g. 'condition: {gte: 2}'`);
   }
-  const threshold = keys[0] === 'gt' ? n + 1 : n;
-  const rule: ThresholdRule = { ...meta, kind: 'threshold', rules: [], groupBy: [...groupBy], timespanMs, threshold, dedupMs };
-  return { rule, doc: d, generateAlone, refs: refs as string[], generateBase: c.generate === true };
+  if (!isMapValue(raw)) {
+    throw new RuleError(d.file, at, `'correlation.condition' must be a map of ${CONDITION_OPERATORS.join('/')} (and 'field' for value_count), e.g. {gte: 2} or {gt: 100, lte: 200} — condition expressions over rule names are not supported`);
+  }
+  const condition: CountCondition = {};
+  let field: string | undefined;
+  for (const [key, value] of Object.entries(raw)) {
+    const line = lineOf(d, ['correlation', 'condition', key]) ?? at;
+    if (key === 'field') {
+      if (type !== 'value_count') throw new RuleError(d.file, line, `'condition.field' belongs to value_count correlations — remove it, or make the type value_count`);
+      if (typeof value !== 'string' || value === '') throw new RuleError(d.file, line, `'condition.field' must be one name — give a field path or alias name, e.g. 'field: userIdentity.userName'`);
+      field = value;
+      continue;
+    }
+    if (!(CONDITION_OPERATORS as readonly string[]).includes(key)) {
+      const near = nearest(key, [...CONDITION_OPERATORS, 'field']);
+      throw new RuleError(d.file, line, `unknown condition operator '${key}'${near ? ` — did you mean '${near}'?` : ''} — use ${CONDITION_OPERATORS.join(', ')}`);
+    }
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+      throw new RuleError(d.file, line, `'condition.${key}' must be a whole number ≥ 0 (got ${JSON.stringify(value)}) — fix the value`);
+    }
+    condition[key as keyof CountCondition] = value;
+  }
+  if (Object.keys(condition).length === 0) {
+    throw new RuleError(d.file, at, `'correlation.condition' has no comparison — add one of ${CONDITION_OPERATORS.join(', ')}, e.g. {gte: 2}`);
+  }
+  if (type === 'value_count' && field === undefined) {
+    throw new RuleError(d.file, at, `a value_count correlation needs 'condition.field' — name the field whose distinct values it counts, e.g. 'field: userIdentity.userName'`);
+  }
+  if (!satisfiable(condition)) {
+    throw new RuleError(d.file, at, `'correlation.condition' ${JSON.stringify(condition)} can never hold for a window of one or more events — fix the bounds`);
+  }
+  return { condition, ...(field !== undefined ? { field } : {}) };
+}
+
+/** True when some count ≥ 1 meets every comparison (a window always holds at least one event). */
+function satisfiable(c: CountCondition): boolean {
+  const lo = Math.max(1, c.gt !== undefined ? c.gt + 1 : 0, c.gte ?? 0, c.eq ?? 0);
+  const hi = Math.min(c.lt !== undefined ? c.lt - 1 : Infinity, c.lte ?? Infinity, c.eq ?? Infinity);
+  if (lo > hi) return false;
+  return !(c.neq !== undefined && lo === hi && lo === c.neq);
+}
+
+function correlationAliases(d: Doc, raw: unknown): Record<string, Record<string, string>> {
+  if (raw === undefined || raw === null) return {};
+  const at = (...path: string[]): number | null => lineOf(d, ['correlation', 'aliases', ...path]);
+  if (!isMapValue(raw)) throw new RuleError(d.file, at(), `'aliases' must be a map — map each alias name to {rule name: field path}`);
+  const out: Record<string, Record<string, string>> = {};
+  for (const [alias, map] of Object.entries(raw)) {
+    if (!isMapValue(map) || Object.keys(map).length === 0) {
+      throw new RuleError(d.file, at(alias), `alias '${alias}' must be a map — map rule names to field paths, e.g. '${alias}: {rule-a: userIdentity.userName}'`);
+    }
+    out[alias] = {};
+    for (const [ref, field] of Object.entries(map)) {
+      if (typeof field !== 'string' || field === '') throw new RuleError(d.file, at(alias, ref), `alias '${alias}' for rule '${ref}' must be a field path — e.g. userIdentity.userName`);
+      out[alias][ref] = field;
+    }
+  }
+  return out;
+}
+
+// --------------------------------------------------------------- filters --
+
+/** A Sigma filter: selections and a condition ANDed onto the detection rules it names. */
+interface Filter {
+  doc: Doc;
+  key: string;
+  /** Rule names or ids; null for `any`/`all` (every rule the logsource covers). */
+  refs: string[] | null;
+  selections: Record<string, unknown>;
+  condition: ConditionNode;
+}
+
+/** A filter document, or null when it is not for AWS (then it is skipped and counted). */
+function toFilter(d: Doc, skipped: LoadResult['skipped']): Filter | null {
+  const { data, file } = d;
+  checkKnownKeys(d, [], FILTER_KEYS, 'a filter');
+  const key = optionalString(d, 'name') ?? optionalString(d, 'id') ?? optionalString(d, 'title') ?? file;
+  const logsource = data.logsource;
+  // A filter tunes rules it names; extra logsource keys (service, category)
+  // only narrow what it is for, and product aws is all CloudTrail needs.
+  if (!isMapValue(logsource) || String(logsource.product).toLowerCase() !== 'aws') {
+    skipped.push({ file, reason: `filter ${key}: ${describeLogsource(logsource)} is not product: aws` });
+    return null;
+  }
+  const f = data.filter;
+  if (!isMapValue(f)) throw new RuleError(file, lineOf(d, ['filter']), `'filter' must be a map — give it rules, selections and a condition`);
+  const rulesRaw = f.rules;
+  let refs: string[] | null;
+  if (typeof rulesRaw === 'string' && ['any', 'all'].includes(rulesRaw.toLowerCase())) refs = null;
+  else if (Array.isArray(rulesRaw) && rulesRaw.length === 0) refs = null;
+  else if (typeof rulesRaw === 'string' && rulesRaw !== '') refs = [rulesRaw];
+  else if (Array.isArray(rulesRaw) && rulesRaw.every((r) => typeof r === 'string' && r !== '')) refs = rulesRaw as string[];
+  else throw new RuleError(file, lineOf(d, ['filter', 'rules']) ?? lineOf(d, ['filter']), `'filter.rules' is missing or malformed — name the rules to tune (names or ids), or write 'any'`);
+  const detection: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(f)) if (k !== 'rules') detection[k] = v;
+  if (typeof detection.condition !== 'string') {
+    throw new RuleError(file, lineOf(d, ['filter', 'condition']) ?? lineOf(d, ['filter']), `a filter needs one 'condition' string, ANDed onto each rule's condition — e.g. 'condition: not allowed'`);
+  }
+  const source = { file, line: (path: (string | number)[]) => lineOf(d, ['filter', ...path]) };
+  compileDetection(detection, source);
+  checkDetectionKeys(detection, source);
+  const { condition: _c, ...selections } = detection;
+  return { doc: d, key, refs, selections, condition: parseCondition(detection.condition) };
+}
+
+/**
+ * The detection with the filter ANDed on, as pySigma applies filters: each
+ * condition becomes `(condition) and (filter condition)`. The filter's
+ * selections are renamed `_filter<N>_<name>` (a leading `_` keeps them out of
+ * the rule's own `1 of them`), and its `x of` patterns are expanded first, so
+ * they cover the filter's selections only.
+ */
+function filtered(detection: Record<string, unknown>, filter: Filter, n: number): Record<string, unknown> {
+  const rename = (name: string): string => `_filter${n}_${name}`;
+  const names = Object.keys(filter.selections);
+  const map = (node: ConditionNode): ConditionNode => {
+    switch (node.op) {
+      case 'or':
+      case 'and':
+        return { op: node.op, args: node.args.map(map) };
+      case 'not':
+        return { op: 'not', arg: map(node.arg) };
+      case 'ref':
+        return { op: 'ref', name: rename(node.name) };
+      case 'of': {
+        const args = selectionsOf(node.pattern, names).map((name): ConditionNode => ({ op: 'ref', name: rename(name) }));
+        return args.length === 1 ? args[0]! : { op: node.quantifier === 'one' ? 'or' : 'and', args };
+      }
+    }
+  };
+  const extra = formatCondition(map(filter.condition));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(detection)) if (k !== 'condition') out[k] = v;
+  for (const name of names) out[rename(name)] = filter.selections[name];
+  const conditions = Array.isArray(detection.condition) ? detection.condition : [detection.condition];
+  const combined = conditions.map((c) => `(${String(c)}) and (${extra})`);
+  out.condition = combined.length === 1 ? combined[0] : combined;
+  return out;
 }
 
 /** Loads, validates and resolves the rules in the given files and folders. */
 export async function loadRules(paths: string[]): Promise<LoadResult> {
   const skipped: LoadResult['skipped'] = [];
+  const warnings: string[] = [];
   const loaded: Loaded[] = [];
+  const filters: Filter[] = [];
   const skippedKeys = new Set<string>();
   for (const file of await ruleFiles(paths)) {
     for (const doc of await parseFile(file)) {
       const before = skipped.length;
+      if (Object.hasOwn(doc.data, 'filter') && !Object.hasOwn(doc.data, 'detection')) {
+        const filter = toFilter(doc, skipped);
+        if (filter) filters.push(filter);
+        continue;
+      }
       const item = toRule(doc, skipped);
-      if (item) loaded.push(item);
-      else if (skipped.length > before) {
+      if (item) {
+        loaded.push(item);
+        if (item.rule.kind === 'detection' || item.rule.kind === 'stateful') fieldWarnings(doc, item.rule.key, item.rule.detection, ['detection'], warnings);
+      } else if (skipped.length > before) {
         const name = doc.data.name ?? doc.data.id;
         if (typeof name === 'string') skippedKeys.add(name);
         if (typeof doc.data.id === 'string') skippedKeys.add(doc.data.id);
@@ -379,48 +657,174 @@ export async function loadRules(paths: string[]): Promise<LoadResult> {
   }
   const byId = new Map<string, Loaded>();
   for (const item of loaded) if (item.rule.id && !byId.has(item.rule.id)) byId.set(item.rule.id, item);
+  const find = (ref: string): Loaded | undefined => byKey.get(ref) ?? byId.get(ref);
 
-  const counted = new Map<string, boolean>(); // detection key → generate because a correlation says so
-  const dropped = new Set<Loaded>();
-  for (const item of loaded) {
-    if (item.rule.kind !== 'threshold' || !item.refs) continue;
-    const keys: string[] = [];
-    for (const [i, ref] of item.refs.entries()) {
-      const target = byKey.get(ref) ?? byId.get(ref);
-      if (!target) {
-        if (skippedKeys.has(ref)) {
-          skipped.push({ file: item.rule.file, reason: `${item.rule.key}: counts rule '${ref}', which was skipped` });
-          dropped.add(item);
-          break;
-        }
-        throw new RuleError(item.rule.file, lineOf(item.doc, ['correlation', 'rules', i]) ?? lineOf(item.doc, ['correlation', 'rules']), `correlation '${item.rule.key}' counts rule '${ref}', which no loaded rule is named or has as id — fix the reference or load the file that defines it`);
-      }
-      if (target.rule.kind !== 'detection') {
-        throw new RuleError(item.rule.file, lineOf(item.doc, ['correlation', 'rules', i]) ?? lineOf(item.doc, ['correlation', 'rules']), `correlation '${item.rule.key}' counts '${ref}', a ${target.rule.kind} rule — a correlation can count only detection rules`);
-      }
-      keys.push(target.rule.key);
-      counted.set(target.rule.key, (counted.get(target.rule.key) ?? false) || item.generateBase === true);
-    }
-    if (!dropped.has(item)) (item.rule as ThresholdRule).rules = [...new Set(keys)];
-  }
+  applyFilters(filters, loaded, find, skippedKeys, warnings);
+  const dropped = resolveCorrelations(loaded, find, skippedKeys, skipped);
 
   const rules: Rule[] = [];
-  for (const item of loaded) {
-    if (dropped.has(item)) continue;
-    const rule = item.rule;
-    if (rule.kind === 'detection' && counted.has(rule.key)) {
-      rule.generate = item.generateAlone || counted.get(rule.key) === true;
+  for (const item of loaded) if (!dropped.has(item)) rules.push(item.rule);
+  return { rules, skipped, warnings };
+}
+
+/** ANDs each filter onto the detection rules it names (all of them for `rules: any`). */
+function applyFilters(filters: Filter[], loaded: Loaded[], find: (ref: string) => Loaded | undefined, skippedKeys: Set<string>, warnings: string[]): void {
+  filters.forEach((filter, n) => {
+    const { doc } = filter;
+    const targets: Loaded[] = [];
+    if (filter.refs === null) {
+      for (const item of loaded) if (item.rule.kind === 'detection') targets.push(item);
+    } else {
+      for (const [i, ref] of filter.refs.entries()) {
+        const line = lineOf(doc, ['filter', 'rules', i]) ?? lineOf(doc, ['filter', 'rules']);
+        const target = find(ref);
+        if (!target) {
+          if (skippedKeys.has(ref)) continue;
+          throw new RuleError(doc.file, line, `filter '${filter.key}' names rule '${ref}', which no loaded rule is named or has as id — fix the reference or load the file that defines it`);
+        }
+        if (target.rule.kind !== 'detection') {
+          throw new RuleError(doc.file, line, `filter '${filter.key}' names '${ref}', a ${target.rule.kind} rule — filters tune detection rules: name the detection rules it ${target.rule.kind === 'correlation' ? 'correlates' : 'reads'} instead`);
+        }
+        if (!targets.includes(target)) targets.push(target);
+      }
     }
-    rules.push(rule);
+    for (const target of targets) {
+      const rule = target.rule as DetectionRule;
+      rule.detection = filtered(rule.detection, filter, n);
+      // Validated again as a whole; an error names the filter's file.
+      compileDetection(rule.detection, { file: doc.file });
+      fieldWarnings(doc, filter.key, filter.selections, ['filter'], warnings);
+    }
+  });
+}
+
+/**
+ * Resolves each correlation's references (names or ids; detection rules or
+ * other correlations, so chains work), its aliases, and `generate`. Returns
+ * the correlations left out because a rule they need was skipped.
+ */
+function resolveCorrelations(loaded: Loaded[], find: (ref: string) => Loaded | undefined, skippedKeys: Set<string>, skipped: LoadResult['skipped']): Set<Loaded> {
+  const dropped = new Set<Loaded>();
+  const correlations = loaded.filter((item) => item.rule.kind === 'correlation');
+  // Drop what counts a skipped rule, then what counts a dropped correlation, until nothing changes.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const item of correlations) {
+      if (dropped.has(item)) continue;
+      for (const ref of item.refs!) {
+        const target = find(ref);
+        const gone = target ? dropped.has(target) : skippedKeys.has(ref);
+        if (gone) {
+          skipped.push({ file: item.rule.file, reason: `${item.rule.key}: correlates rule '${ref}', which was skipped` });
+          dropped.add(item);
+          changed = true;
+          break;
+        }
+      }
+    }
   }
-  return { rules, skipped };
+  const counted = new Map<string, boolean>(); // rule key → generate because a correlation says so
+  for (const item of correlations) {
+    if (dropped.has(item)) continue;
+    const rule = item.rule as CorrelationRule;
+    const refLine = (i: number): number | null => lineOf(item.doc, ['correlation', 'rules', i]) ?? lineOf(item.doc, ['correlation', 'rules']);
+    const keys: string[] = [];
+    const byRef = new Map<string, Loaded>();
+    for (const [i, ref] of item.refs!.entries()) {
+      const target = find(ref);
+      if (!target) {
+        throw new RuleError(rule.file, refLine(i), `correlation '${rule.key}' correlates rule '${ref}', which no loaded rule is named or has as id — fix the reference or load the file that defines it`);
+      }
+      if (target.rule.kind !== 'detection' && target.rule.kind !== 'correlation') {
+        throw new RuleError(rule.file, refLine(i), `correlation '${rule.key}' correlates '${ref}', a ${target.rule.kind} rule — a correlation can name only detection rules and other correlations`);
+      }
+      if (target === item) throw new RuleError(rule.file, refLine(i), `correlation '${rule.key}' names itself — name the rules it correlates`);
+      if (keys.includes(target.rule.key)) throw new RuleError(rule.file, refLine(i), `correlation '${rule.key}' names rule '${ref}' twice — name each rule once`);
+      keys.push(target.rule.key);
+      byRef.set(ref, target);
+      counted.set(target.rule.key, (counted.get(target.rule.key) ?? false) || item.generateBase === true);
+    }
+    rule.rules = keys;
+    rule.aliases = resolveAliases(item, byRef);
+    checkChainFields(item, keys.map((k) => find(k)!));
+  }
+  checkCycles(correlations.filter((c) => !dropped.has(c)), find);
+  for (const item of loaded) {
+    const rule = item.rule;
+    if (rule.kind === 'detection' && counted.has(rule.key)) rule.generate = item.generateAlone || counted.get(rule.key) === true;
+    if (rule.kind === 'correlation' && counted.has(rule.key)) rule.generate = counted.get(rule.key) === true;
+  }
+  return dropped;
+}
+
+/** `aliases` with rule references resolved to keys; every alias used must give a field for every rule. */
+function resolveAliases(item: Loaded, byRef: Map<string, Loaded>): Record<string, Record<string, string>> {
+  const rule = item.rule as CorrelationRule;
+  const at = (...path: string[]): number | null => lineOf(item.doc, ['correlation', 'aliases', ...path]);
+  const out: Record<string, Record<string, string>> = {};
+  for (const [alias, map] of Object.entries(item.aliasesRaw ?? {})) {
+    out[alias] = {};
+    for (const [ref, field] of Object.entries(map)) {
+      const target = byRef.get(ref) ?? [...byRef.values()].find((t) => t.rule.key === ref || t.rule.id === ref);
+      if (!target) {
+        throw new RuleError(rule.file, at(alias, ref), `alias '${alias}' names rule '${ref}', which is not one of the rules this correlation names (${rule.rules.join(', ')}) — use one of their names`);
+      }
+      out[alias][target.rule.key] = field;
+    }
+    const used = rule.groupBy.includes(alias) || rule.field === alias;
+    const missing = rule.rules.filter((k) => !Object.hasOwn(out[alias]!, k));
+    if (used && missing.length > 0) {
+      throw new RuleError(rule.file, at(alias), `alias '${alias}' gives no field for rule '${missing[0]}' — add '${missing[0]}: <field path>' under it`);
+    }
+    if (!used) {
+      throw new RuleError(rule.file, at(alias), `alias '${alias}' is not used by group-by${rule.type === 'value_count' ? ' or condition.field' : ''} — use it or remove it`);
+    }
+  }
+  return out;
+}
+
+/**
+ * In a chain, a correlation's hits carry only their group: an outer
+ * correlation can group by (and count) only fields the inner one groups by.
+ */
+function checkChainFields(item: Loaded, targets: Loaded[]): void {
+  const rule = item.rule as CorrelationRule;
+  const wanted = [...rule.groupBy, ...(rule.field !== undefined ? [rule.field] : [])];
+  for (const target of targets) {
+    if (target.rule.kind !== 'correlation') continue;
+    const inner = target.rule;
+    for (const name of wanted) {
+      const field = rule.aliases[name]?.[inner.key] ?? name;
+      if (!inner.groupBy.includes(field)) {
+        throw new RuleError(rule.file, lineOf(item.doc, ['correlation', rule.field === name ? 'condition' : 'group-by']), `correlation '${rule.key}' reads '${field}' from the hits of correlation '${inner.key}', which groups only by ${inner.groupBy.join(', ') || 'nothing'} — group by those fields, or map an alias to one of them`);
+      }
+    }
+  }
+}
+
+function checkCycles(correlations: Loaded[], find: (ref: string) => Loaded | undefined): void {
+  const state = new Map<Loaded, 'visiting' | 'done'>();
+  const visit = (item: Loaded, path: string[]): void => {
+    if (state.get(item) === 'done') return;
+    if (state.get(item) === 'visiting') {
+      throw new RuleError(item.rule.file, lineOf(item.doc, ['correlation', 'rules']), `correlations name each other in a loop (${[...path, item.rule.key].join(' → ')}) — a chain must end in detection rules`);
+    }
+    state.set(item, 'visiting');
+    for (const key of (item.rule as CorrelationRule).rules) {
+      const target = find(key);
+      if (target?.rule.kind === 'correlation') visit(target, [...path, item.rule.key]);
+    }
+    state.set(item, 'done');
+  };
+  for (const item of correlations) visit(item, []);
 }
 
 /**
  * The rules whose key matches one of the globs (picomatch, case-insensitive),
- * plus the detection rules a kept correlation counts. A detection rule picked
- * by name whose correlations were all left out produces hits of its own (its
- * `generate` becomes true): the user asked for it. No globs keeps every rule.
+ * plus the rules a kept correlation names, down its whole chain. A rule
+ * picked by name keeps its `generate`: a base rule of a correlation produces
+ * no hits of its own unless `generate` says so (Sigma), however it was picked.
+ * No globs keeps every rule.
  */
 export function selectRules(rules: Rule[], globs: string[]): Rule[] {
   if (globs.length === 0) return rules;
@@ -434,14 +838,14 @@ export function selectRules(rules: Rule[], globs: string[]): Rule[] {
     }
     for (const r of hits) picked.add(r.key);
   }
-  const needed = new Set<string>();
-  for (const r of rules) {
-    if (r.kind === 'threshold' && picked.has(r.key)) for (const k of r.rules) needed.add(k);
-  }
-  const out: Rule[] = [];
-  for (const r of rules) {
-    if (needed.has(r.key)) out.push(r);
-    else if (picked.has(r.key)) out.push(r.kind === 'detection' && !r.generate ? { ...r, generate: true } : r);
-  }
-  return out;
+  const byKey = new Map(rules.map((r) => [r.key, r]));
+  const keep = new Set<string>();
+  const add = (key: string): void => {
+    if (keep.has(key)) return;
+    keep.add(key);
+    const rule = byKey.get(key);
+    if (rule?.kind === 'correlation') rule.rules.forEach(add);
+  };
+  picked.forEach(add);
+  return rules.filter((r) => keep.has(r.key));
 }

@@ -24,6 +24,7 @@ import type { ObjectError } from '../errors.js';
 import type { Candidate, CloudTrailEvent, EventView } from '../model.js';
 import type { Scope } from '../options.js';
 import { boundValue, contentDigest } from '../merge/canonical.js';
+import { CORRELATION_KINDS, correlationFields } from '../merge/correlation/index.js';
 import { compileEventRules } from '../rules/compile.js';
 import { fieldValues } from '../rules/fields.js';
 import { needlesOf } from '../rules/needles.js';
@@ -87,8 +88,8 @@ export class Scanner {
     this.prefilter = needles === null ? undefined : new Prefilter(needles);
     this.predicates = compileEventRules(rules).map(({ rule, match }) => ({ key: rule.key, match }));
     for (const rule of rules) {
-      if (rule.kind === 'threshold') {
-        for (const base of rule.rules) this.addFields(base, rule.groupBy);
+      if (rule.kind === 'correlation') {
+        for (const [base, paths] of correlationFields(rule, rules, CORRELATION_KINDS[rule.type])) this.addFields(base, paths);
       } else if (rule.kind === 'stateful') {
         this.addFields(rule.key, rule.fields);
       }

@@ -33,24 +33,25 @@ describe('the bundled pack', () => {
   it('loads every bundled rule and skips none', () => {
     expect(loaded.skipped).toEqual([]);
     expect(loaded.rules.map((r) => `${r.kind}:${r.key}`).sort()).toEqual([
+      'correlation:aws-console-login-mfa-failures',
       'detection:aws-console-login-mfa-failure',
       'detection:aws-console-login-without-mfa',
       'detection:aws-iam-mfa-device-deactivated',
       'detection:aws-iam-mfa-device-enabled',
       'posture:aws-iam-user-mfa',
       'stateful:aws-iam-user-password-without-mfa',
-      'threshold:aws-console-login-mfa-failures',
     ]);
   });
 
   it('turns the MFA-failure correlation into a 2-in-15-minutes threshold over a non-generating base rule', () => {
     const threshold = loaded.rules.find((r) => r.key === 'aws-console-login-mfa-failures');
     expect(threshold).toMatchObject({
-      kind: 'threshold',
+      kind: 'correlation',
+      type: 'event_count',
       rules: ['aws-console-login-mfa-failure'],
       groupBy: ['recipientAccountId', 'userIdentity.userName'],
       timespanMs: 15 * 60_000,
-      threshold: 2,
+      condition: { gte: 2 },
       dedupMs: 15 * 60_000,
       level: 'high',
     });
