@@ -344,7 +344,7 @@ function nearest(key: string, known: readonly string[]): string | null {
       bestCost = cost;
     }
   }
-  return bestCost <= Math.max(1, Math.floor(key.length / 4)) ? best : null;
+  return bestCost <= (key.length >= 5 ? 2 : 1) ? best : null;
 }
 
 function editDistance(a: string, b: string): number {
@@ -495,7 +495,7 @@ function correlationCondition(d: Doc, type: CorrelationType, raw: unknown, refCo
     }
     if (!(CONDITION_OPERATORS as readonly string[]).includes(key)) {
       const near = nearest(key, [...CONDITION_OPERATORS, 'field']);
-      throw new RuleError(d.file, line, `unknown condition operator '${key}'${near ? ` — did you mean '${near}'?` : ''} — use ${CONDITION_OPERATORS.join(', ')}`);
+      throw new RuleError(d.file, line, `unknown condition operator '${key}' — ${near ? `did you mean '${near}'?` : `use ${CONDITION_OPERATORS.join(', ')}`}`);
     }
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
       throw new RuleError(d.file, line, `'condition.${key}' must be a whole number ≥ 0 (got ${JSON.stringify(value)}) — fix the value`);
@@ -693,8 +693,8 @@ function applyFilters(filters: Filter[], loaded: Loaded[], find: (ref: string) =
       rule.detection = filtered(rule.detection, filter, n);
       // Validated again as a whole; an error names the filter's file.
       compileDetection(rule.detection, { file: doc.file });
-      fieldWarnings(doc, filter.key, filter.selections, ['filter'], warnings);
     }
+    if (targets.length > 0) fieldWarnings(doc, filter.key, { ...filter.selections, condition: formatCondition(filter.condition) }, ['filter'], warnings);
   });
 }
 
