@@ -1,0 +1,4 @@
+-- over: keeps every event the rule can match
+  (coalesce(lower(eventsource) = 'signin.amazonaws.com', FALSE) AND coalesce(lower(eventname) = 'consolelogin', FALSE) AND (coalesce(lower(json_extract_string(responseelements, '$."ConsoleLogin"')) = 'failure', FALSE) OR (coalesce(json_type(responseelements, '$."ConsoleLogin"') <> 'VARCHAR', FALSE) OR coalesce(json_type(responseelements, '$') = 'ARRAY', FALSE))))
+-- under: keeps only events the rule surely matches (printed under NOT)
+  (coalesce(lower(eventsource) = 'signin.amazonaws.com', FALSE) AND coalesce(lower(eventname) = 'consolelogin', FALSE) AND (coalesce(lower(json_extract_string(responseelements, '$."ConsoleLogin"')) = 'failure', FALSE) AND (NOT (coalesce(json_type(responseelements, '$."ConsoleLogin"') <> 'VARCHAR', FALSE) OR coalesce(json_type(responseelements, '$') = 'ARRAY', FALSE)))))

@@ -1,0 +1,4 @@
+-- over: keeps every event the rule can match
+  (coalesce(lower(eventsource) = 'iam.amazonaws.com', FALSE) AND (coalesce(lower(eventname) = 'createvirtualmfadevice', FALSE) OR (coalesce(lower(eventname) = 'enablemfadevice', FALSE) AND (NOT ((json_extract_string(requestparameters, '$."userName"') IS NULL) AND (NOT (coalesce(json_type(requestparameters, '$."userName"') <> 'VARCHAR', FALSE) OR coalesce(json_type(requestparameters, '$') = 'ARRAY', FALSE)))))) OR ((coalesce(lower(eventname) = 'createvirtualmfadevice', FALSE) OR coalesce(lower(eventname) = 'enablemfadevice', FALSE)) AND coalesce(lower(useridentity.accesskeyid) LIKE 'asia%' ESCAPE '\', FALSE) AND (NOT coalesce(lower(sessioncredentialfromconsole) = 'true', FALSE)))))
+-- under: keeps only events the rule surely matches (printed under NOT)
+  FALSE

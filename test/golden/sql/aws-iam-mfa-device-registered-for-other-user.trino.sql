@@ -1,0 +1,4 @@
+-- over: keeps every event the rule can match
+  (coalesce(lower(eventsource) = 'iam.amazonaws.com', FALSE) AND (coalesce(lower(eventname) = 'createvirtualmfadevice', FALSE) OR (coalesce(lower(eventname) = 'enablemfadevice', FALSE) AND (NOT ((json_extract_scalar(requestparameters, '$["userName"]') IS NULL) AND (NOT (coalesce(NOT starts_with(json_format(json_extract(requestparameters, '$["userName"]')), '"'), FALSE) OR coalesce(json_array_length(json_extract(requestparameters, '$')) IS NOT NULL, FALSE)))))) OR ((coalesce(lower(eventname) = 'createvirtualmfadevice', FALSE) OR coalesce(lower(eventname) = 'enablemfadevice', FALSE)) AND coalesce(lower(useridentity.accesskeyid) LIKE 'asia%' ESCAPE '\', FALSE) AND (NOT coalesce(lower(sessioncredentialfromconsole) = 'true', FALSE)))))
+-- under: keeps only events the rule surely matches (printed under NOT)
+  FALSE

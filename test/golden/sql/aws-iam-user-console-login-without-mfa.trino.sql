@@ -1,0 +1,4 @@
+-- over: keeps every event the rule can match
+  ((coalesce(lower(eventsource) = 'signin.amazonaws.com', FALSE) AND coalesce(lower(eventname) = 'consolelogin', FALSE) AND (coalesce(lower(json_extract_scalar(responseelements, '$["ConsoleLogin"]')) = 'success', FALSE) OR (coalesce(NOT starts_with(json_format(json_extract(responseelements, '$["ConsoleLogin"]')), '"'), FALSE) OR coalesce(json_array_length(json_extract(responseelements, '$')) IS NOT NULL, FALSE))) AND coalesce(lower(useridentity.type) = 'iamuser', FALSE)) AND (NOT (coalesce(lower(json_extract_scalar(additionaleventdata, '$["MFAUsed"]')) = 'yes', FALSE) AND (NOT (coalesce(NOT starts_with(json_format(json_extract(additionaleventdata, '$["MFAUsed"]')), '"'), FALSE) OR coalesce(json_array_length(json_extract(additionaleventdata, '$')) IS NOT NULL, FALSE))))))
+-- under: keeps only events the rule surely matches (printed under NOT)
+  FALSE
