@@ -3,55 +3,52 @@
 // clock, Ctrl-C) comes in through `io`, so tests run the CLI in-process. The
 // bin (bin.ts) is a few lines around it and owns process.exitCode.
 
-import type { AthenaClient } from '@aws-sdk/client-athena';
+import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { awsSettings } from './aws.js';
 import { EXIT, UsageError } from './errors.js';
-import { hunt, prepareRules } from './hunt.js';
-import { resolveOptions, type RawOptions } from './options.js';
-import { ndjson } from './output/ndjson.js';
+import { hunt, prepareRuleSet, type HuntResult } from './hunt.js';
+import { resolveOptions, type HuntOptions, type RawOptions } from './options.js';
+import { writeAtomically } from './output/atomic.js';
+import { FORMATS, FORMATTERS } from './output/formats.js';
+import { renderReport, type ReportInput } from './output/report.js';
 import { forTerminal } from './output/sanitize.js';
-import { summary } from './output/summary.js';
-import { table } from './output/table.js';
+import { shortTime, summary, type Tally } from './output/summary.js';
+import { colorEnabled } from './output/table.js';
+import type { Rule } from './rules/types.js';
 import { cloudTrailDdl, DEFAULT_REGIONS } from './sql/ddl.js';
 import { athenaQuery, huntQuery } from './sql/sql.js';
 import { connectStores } from './stores/registry.js';
+import { parseWith, type CliIO } from './usage.js';
 
-/** What the CLI gets from the outside world. */
-export interface CliIO {
-  /** Data (hits, SQL, DDL, help). Resolves when written. */
-  stdout(text: string): Promise<void>;
-  /** Status, warnings, errors, the summary. */
-  stderr(text: string): void;
-  stdoutIsTTY: boolean;
-  stderrIsTTY: boolean;
-  /** Terminal width of stdout, when it is one. */
-  columns?: number;
-  env: Record<string, string | undefined>;
-  /** Now, as epoch ms (durations such as 30d count back from it). */
-  nowMs?: number;
-  /** Aborted on Ctrl-C. */
-  signal?: AbortSignal;
-  /** Where progress is drawn (stderr, when a terminal). */
-  progressStream?: NodeJS.WriteStream;
-  /** Test seams: a wrapped scan worker, a stubbed Athena client. */
-  workerUrl?: URL;
-  athenaClient?: AthenaClient;
-  athenaPollMs?: number;
-}
+/** hunt's version, from its package.json (one folder up from src/, two from dist/src/). */
+const VERSION = (() => {
+  const up = import.meta.url.includes('/dist/') ? '../../package.json' : '../package.json';
+  try {
+    return (JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+})();
 
-const EXAMPLES: [string, string][] = [
+export type { CliIO } from './usage.js';
+
+export const EXAMPLES: [string, string][] = [
   ['hunt --source ./AWSLogs --since 30d', 'Hunt the last 30 days of a local copy of a trail'],
   ['hunt --source s3://org-trail-bucket --since 2026-10-01 --until 2026-10-08', 'A week of an organization trail, straight from S3'],
-  ['hunt --source ./AWSLogs --format ndjson | jq -r \'select(.rule=="aws-console-login-mfa-failures") | [.time,.actor,.count] | @tsv\'',
-    'Pipe NDJSON into jq: who was MFA-bombed, when, how often'],
+  // Log fields are attacker-controlled and `jq -r` prints them raw; @tsv escapes
+  // tabs and newlines only, so the gsub turns every other control or format
+  // character (ESC, C1, bidi overrides: Unicode's C categories) into '?'.
+  ['hunt --source ./AWSLogs --format ndjson | jq -r \'select(.rule=="aws-console-login-mfa-failures") | [.time,.actor,.count] | map(tostring | gsub("\\\\p{C}"; "?")) | @tsv\'',
+    'Pipe NDJSON into jq: who was MFA-bombed, when, how often (control characters made harmless)'],
   ['hunt --source ./AWSLogs --account 111122223333 --region us-east-1 --rule "aws-iam-*"', 'Only IAM rules, one account and region'],
   ['hunt --credential-report report.csv', 'Users with a password and no MFA, from `aws iam get-credential-report`'],
-  ['hunt --source ./AWSLogs --rules ./sigma/rules/cloud/aws/cloudtrail', 'Run SigmaHQ\'s CloudTrail rules instead of the bundled pack'],
+  ['hunt --source ./AWSLogs --rules ./sigma/rules/cloud/aws/cloudtrail --skip-unsupported', 'Run SigmaHQ\'s CloudTrail rules instead of the bundled pack, leaving out those hunt cannot evaluate'],
+  ['hunt rules --rules ./sigma/rules/cloud/aws/cloudtrail', 'List the rules (name, level, kind, title) and every problem in them'],
   ['hunt --engine athena --athena-database security --athena-table cloudtrail_logs --since 90d', 'The same hunt on Amazon Athena (create the table with: hunt athena-ddl --help)'],
 ];
 
-const EPILOGUE = `Exit codes: 0 done, 1 hits found (only with --fail-on-hits), 2 usage or rule error, 3 done but some objects failed.
+const EPILOGUE = `Exit codes: 0 done, 1 hits found (only with --fail-on-hits), 2 usage or rule error, 3 done but some objects failed, 4 done but no event lay in the window and filters (the hunt covered nothing), 70 internal error (a defect: report it), 130 interrupted.
 Hits go to stdout (a table on a terminal, NDJSON otherwise); progress, warnings and the summary go to stderr.`;
 
 /** `hunt athena-ddl --bucket s3://… --account …`: prints the CREATE TABLE for Athena. */
@@ -67,7 +64,7 @@ async function athenaDdl(argv: string[], io: CliIO): Promise<number> {
     .option('table', { type: 'string', default: 'cloudtrail_logs', describe: 'Table name' })
     .option('first-day', { type: 'string', default: '2020/01/01', describe: 'First day of the projection range (YYYY/MM/DD)' })
     .strict()
-    .help(), argv);
+    .help(), argv, 'hunt athena-ddl');
   if (parsed.help) {
     await io.stdout(output);
     return EXIT.ok;
@@ -103,6 +100,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
 async function main(argv: string[], io: CliIO, report: (line: string) => void): Promise<number> {
   if (argv[0] === 'athena-ddl') return athenaDdl(argv.slice(1), io);
+  if (argv[0] === 'rules') return (await import('./cli-rules.js')).rulesCommand(argv.slice(1), io, report);
   let raw: RawOptions;
   try {
     const parsed = parseArgs(argv, io);
@@ -114,7 +112,6 @@ async function main(argv: string[], io: CliIO, report: (line: string) => void): 
   } catch (err) {
     if (err instanceof UsageError) {
       report(err.message);
-      report('try: hunt --help');
       return EXIT.usage;
     }
     throw err;
@@ -125,10 +122,11 @@ async function main(argv: string[], io: CliIO, report: (line: string) => void): 
     stdoutIsTTY: io.stdoutIsTTY,
     stderrIsTTY: io.stderrIsTTY,
     noColor: io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '',
+    color: colorEnabled(io.env, io.stdoutIsTTY),
     nowMs: io.nowMs ?? Date.now(),
     prefilter: io.env.HUNT_PREFILTER,
   });
-  const rules = await prepareRules(opts, { report });
+  const { rules, skipped, refused } = await prepareRuleSet(opts, { report });
   if (opts.dryRun) {
     await io.stdout(opts.engine === 'athena' ? athenaQuery(opts.athena, opts.scope, rules) : huntQuery(rules, 'duckdb', 'cloudtrail'));
     return EXIT.ok;
@@ -142,39 +140,105 @@ async function main(argv: string[], io: CliIO, report: (line: string) => void): 
     athenaClient: io.athenaClient,
     athenaPollMs: io.athenaPollMs,
   });
-  const out = opts.format === 'ndjson' ? ndjson(result.hits) : table(result.hits, { color: opts.color, width: io.columns });
-  await io.stdout(out);
+  const { hits, tally } = result;
+  const toTerminal = io.stdoutIsTTY && !opts.output;
+  const out = FORMATTERS[opts.format](hits, {
+    // Fitted to a terminal; piped or written to a file there is no width to
+    // fit, so every cell is whole, and no colour.
+    width: toTerminal ? io.columns : undefined,
+    color: opts.color && toTerminal,
+    wide: opts.wide || !toTerminal,
+    note: report,
+  });
+  if (opts.output) await writeAtomically(opts.output, out);
+  else await io.stdout(out);
+
+  const collisions = result.merge.collisions();
+  const covered = coverage(opts, rules, result);
+  const elapsedMs = performance.now() - started;
   if (!opts.quiet || result.interrupted) {
-    io.stderr(summary(result.tally, result.hits, performance.now() - started, result.interrupted));
+    io.stderr(
+      summary({
+        tally,
+        hits,
+        elapsedMs,
+        interrupted: result.interrupted,
+        window: { sinceMs: opts.scope.sinceMs, untilMs: opts.scope.untilMs },
+        rules: { loaded: rules.length, skipped: skipped.length, refused: refused.length },
+        ...(collisions.count > 0 && collisions.first !== null ? { collisions: { count: collisions.count, first: collisions.first } } : {}),
+      }),
+    );
+    if (result.contextTally) {
+      const c = result.contextTally;
+      report(`context: read ${c.scanned.toLocaleString('en-US')} object(s) again for the timelines around ${hits.filter((h) => h.context).length} hit(s)`);
+    }
+    if (opts.output) report(`wrote ${hits.length} hit(s) as ${opts.format} to ${opts.output}`);
+  }
+  if (!covered && !result.interrupted && tally.failedCount === 0) report(noEventsLine(opts, tally));
+  if (opts.report) {
+    await writeAtomically(opts.report, renderReport(reportInput(argv, opts, rules, result, covered)));
+    if (!opts.quiet) report(`wrote the HTML report to ${opts.report}`);
   }
   if (result.interrupted) return EXIT.interrupted;
-  if (result.tally.failedCount > 0) return EXIT.failedObjects;
-  if (opts.failOnHits && result.hits.length > 0) return EXIT.hits;
+  if (tally.failedCount > 0) return EXIT.failedObjects;
+  if (opts.failOnHits && hits.length > 0) return EXIT.hits;
+  if (!covered) return EXIT.noEvents;
   return EXIT.ok;
 }
 
 /**
- * Parses with yargs, capturing what it would print (help, version) instead of
- * letting it write to the console; a usage error becomes a UsageError.
+ * Did the hunt cover any event? A hunt that read objects but found no record
+ * inside the window and filters is not a clean result (exit 4). Athena returns
+ * only candidate rows, so it cannot tell; DuckDB reads only candidate rows
+ * too, so for it an object scanned counts.
  */
-function parseWith(parser: ReturnType<typeof yargs>, argv: string[]): { parsed: Record<string, unknown>; output: string } {
-  let output = '';
-  let failure: UsageError | undefined;
-  const parsed = parser
-    .exitProcess(false)
-    .fail((msg, err) => {
-      failure = new UsageError(oneLine(err?.message ?? msg));
-    })
-    .parseSync(argv, {}, (_err: unknown, _argv: unknown, text: string) => {
-      output = text ? `${text}\n` : '';
-    }) as Record<string, unknown>;
-  if (failure) throw failure;
-  return { parsed, output };
+function coverage(opts: HuntOptions, rules: Rule[], result: HuntResult): boolean {
+  const eventRules = rules.some((r) => r.kind !== 'posture');
+  if (!eventRules || opts.sources.length === 0 || opts.engine === 'athena') return true;
+  if (opts.engine === 'duckdb') return result.tally.scanned > 0;
+  return result.tally.events > 0 || result.tally.coveredObjects > 0;
 }
 
-/** yargs writes some errors over several lines: a usage error is one clean line. */
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+/** Why a hunt covered nothing, in one line: the window as resolved, and what the data holds. */
+function noEventsLine(opts: HuntOptions, tally: Tally): string {
+  const at = (ms: number) => (Number.isFinite(ms) ? shortTime(ms) : ms < 0 ? '(open)' : '(now)');
+  const filters = [...(opts.scope.accounts.length ? ['--account'] : []), ...(opts.scope.regions.length ? ['--region'] : [])];
+  let line = `the hunt covered no events: no record lies in the window ${at(opts.scope.sinceMs)} → ${at(opts.scope.untilMs)}${filters.length ? ` and ${filters.join('/')}` : ''}`;
+  const seen: string[] = [];
+  if (tally.oldestDay !== null) seen.push(`day folders seen ${tally.oldestDay} … ${tally.newestDay}`);
+  const range = tally.eventRange;
+  if (range) seen.push(`events read ${shortTime(range.minMs)} … ${shortTime(range.maxMs)}`);
+  if (tally.scanned === 0) {
+    seen.push((tally.skippedFolders.get('out-of-scope') ?? 0) + (tally.skippedFiles.get('out-of-scope') ?? 0) > 0 ? 'every log object lies outside it' : 'no log object was found');
+  }
+  return `${line}${seen.length ? `; ${seen.join('; ')}` : ''}`;
+}
+
+function reportInput(argv: string[], opts: HuntOptions, rules: Rule[], result: HuntResult, covered: boolean): ReportInput {
+  const { tally } = result;
+  const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
+  const range = tally.eventRange;
+  const skipped = [...tally.skippedFiles, ...tally.skippedFolders].map(([reason, count]) => ({ reason, count }));
+  const warnings = [
+    ...(result.interrupted ? ['interrupted: partial results'] : []),
+    ...(covered ? [] : [noEventsLine(opts, tally)]),
+  ];
+  return {
+    hits: result.hits,
+    coverage: {
+      sources: opts.sources,
+      window: { since: iso(opts.scope.sinceMs), until: iso(opts.scope.untilMs) },
+      eventRange: { first: range ? new Date(range.minMs).toISOString() : null, last: range ? new Date(range.maxMs).toISOString() : null },
+      objects: { scanned: tally.scanned, skipped, failed: tally.failures },
+      records: tally.records,
+      events: tally.events,
+      rules: rules.map((r) => ({ name: r.key, title: r.title, level: r.level })),
+      warnings,
+      commandLine: argv,
+      version: VERSION,
+      generatedAt: new Date().toISOString(),
+    },
+  };
 }
 
 function parseArgs(argv: string[], io: CliIO): { raw?: RawOptions; output?: string } {
@@ -185,10 +249,17 @@ function parseArgs(argv: string[], io: CliIO): { raw?: RawOptions; output?: stri
     .option('since', { type: 'string', describe: 'Events at or after: 30d, 12h, 90m back from now, or an ISO date/time (UTC)' })
     .option('until', { type: 'string', describe: 'Events before: same forms as --since' })
     .option('rules', { type: 'string', array: true, describe: 'Sigma rule folder or file; replaces the bundled pack (repeatable)' })
-    .option('rule', { type: 'string', array: true, describe: 'Only rules whose name matches this glob (repeatable)' })
+    .option('rule', { type: 'string', array: true, describe: 'Only rules whose name matches this glob, or whose title or id is this (repeatable)' })
+    .option('min-level', { type: 'string', describe: 'Only rules at or above this level: informational, low, medium, high, critical' })
+    .option('skip-unsupported', { type: 'boolean', describe: 'Leave out, with a warning, rules hunt cannot evaluate (keyword searches, old-style aggregations, …) instead of stopping' })
     .option('account', { type: 'string', array: true, describe: 'Only this account id (repeatable)' })
     .option('region', { type: 'string', array: true, describe: 'Only this region (repeatable)' })
-    .option('format', { type: 'string', choices: ['table', 'ndjson'], describe: 'Output format [default: table on a terminal, else ndjson]' })
+    .option('format', { type: 'string', choices: FORMATS, describe: 'Output format: table, ndjson, csv (RFC 4180, one row per hit and per context event) or timesketch (JSONL for import) [default: table on a terminal, else ndjson]' })
+    .option('output', { type: 'string', describe: 'Write the hits to this file (atomically) instead of stdout' })
+    .option('report', { type: 'string', describe: 'Also write a self-contained HTML report of the hunt to this file' })
+    .option('events', { type: 'boolean', describe: 'Hits carry their whole CloudTrail records (NDJSON field events)' })
+    .option('context', { type: 'string', describe: 'The timeline around each hit, this far before and after (e.g. 1h): what the same principal or address did' })
+    .option('wide', { type: 'boolean', describe: 'Table: print every cell whole, whatever the terminal width' })
     .option('workers', { type: 'number', describe: 'Scan threads [default: the number of cores]' })
     .option('max-requests', { type: 'number', describe: 'S3 GetObject requests in flight at most [default: 16]' })
     .option('profile', { type: 'string', describe: 'AWS profile for S3 and IAM' })
@@ -221,6 +292,8 @@ function parseArgs(argv: string[], io: CliIO): { raw?: RawOptions; output?: stri
     until: parsed.until as string | undefined,
     rules: parsed.rules as string[] | undefined,
     rule: parsed.rule as string[] | undefined,
+    minLevel: parsed.minLevel as string | undefined,
+    skipUnsupported: parsed.skipUnsupported as boolean | undefined,
     account: parsed.account as string[] | undefined,
     region: parsed.region as string[] | undefined,
     format: parsed.format as string | undefined,
@@ -238,6 +311,11 @@ function parseArgs(argv: string[], io: CliIO): { raw?: RawOptions; output?: stri
     athenaWorkgroup: parsed.athenaWorkgroup as string | undefined,
     athenaOutput: parsed.athenaOutput as string | undefined,
     dryRun: parsed.dryRun as boolean | undefined,
+    output: parsed.output as string | undefined,
+    report: parsed.report as string | undefined,
+    events: parsed.events as boolean | undefined,
+    context: parsed.context as string | undefined,
+    wide: parsed.wide as boolean | undefined,
   };
   return { raw };
 }

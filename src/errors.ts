@@ -1,15 +1,8 @@
 // Coded errors as plain data: they cross from workers to the main thread by
 // structured clone, and the CLI maps them to exit codes.
 
-/** Why one object could not be read. Reported with the object's reference; the hunt goes on. */
-export type ObjectErrorCode =
-  | 'unreadable' // open/read failed (permissions, vanished, I/O)
-  | 'bad-gzip' // gzip magic but the stream is corrupt or truncated
-  | 'not-json' // bytes are not JSON
-  | 'not-cloudtrail' // JSON, but not {"Records": [...]}
-  | 'too-large' // over the size guard
-  | 'worker-crash' // the worker died twice on this object
-  | 'not-credential-report'; // a credential report found among the sources that cannot be read as one
+export type { ObjectErrorCode } from './model.js';
+import type { ObjectErrorCode } from './model.js';
 
 export interface ObjectError {
   code: ObjectErrorCode;
@@ -24,12 +17,23 @@ export class UsageError extends Error {
 
 /** A rule file that cannot be used: exit 2, naming the file and, where known, the line. */
 export class RuleError extends UsageError {
+  /** The problem without the file and line: what `--skip-unsupported` warns with. */
+  readonly detail: string;
   constructor(
     readonly file: string,
     readonly line: number | null,
     detail: string,
+    /**
+     * True when the rule is valid Sigma that hunt's engine cannot evaluate
+     * (keyword search, an unsupported modifier, an old-style aggregation, …):
+     * `--skip-unsupported` leaves such a rule out with a warning. False when
+     * the file itself is wrong (bad YAML, a missing condition, …), which no
+     * flag skips.
+     */
+    readonly unsupported = false,
   ) {
     super(`${file}${line ? `:${line}` : ''}: ${detail}`);
+    this.detail = detail;
   }
 }
 
@@ -38,6 +42,7 @@ export const EXIT = {
   hits: 1,
   usage: 2,
   failedObjects: 3,
+  noEvents: 4,
   internal: 70,
   interrupted: 130,
 } as const;

@@ -2,7 +2,6 @@
 // hits, posture rules add theirs. No I/O details live here; the CLI owns
 // stdout, exit codes and signals.
 
-import type { AthenaClient } from '@aws-sdk/client-athena';
 import { awsSettings } from './aws.js';
 import { UsageError } from './errors.js';
 import { Merge, sortHits } from './merge/index.js';
@@ -10,32 +9,22 @@ import type { Hit } from './model.js';
 import type { HuntOptions } from './options.js';
 import { Tally } from './output/summary.js';
 import { credentialReportHits } from './posture/credential-report.js';
-import type { ReadContext, Reader } from './readers/reader.js';
+import type { HuntIO, ReadContext, Reader } from './readers/reader.js';
 import { listObjects } from './readers/reader.js';
-import { bundledRulesDir, loadRules, selectRules } from './rules/load.js';
 import type { PostureRule, Rule } from './rules/types.js';
 import { connectStores, storeKind, storeSettings } from './stores/registry.js';
 import type { ObjectRef, Store } from './stores/store.js';
 
-export interface HuntIO {
-  /** Where notes, warnings and errors about the input go (stderr). */
-  report(line: string): void;
-  /** Progress goes here when it is a terminal. */
-  progressStream?: NodeJS.WriteStream;
-  /** Aborted on Ctrl-C: readers stop and the partial result is returned. */
-  signal?: AbortSignal;
-  /** The scan worker's entry (tests wrap it to inject faults). */
-  workerUrl?: URL;
-  /** --engine athena: a client (tests stub its transport) and the poll interval. */
-  athenaClient?: AthenaClient;
-  athenaPollMs?: number;
-}
+/** What a hunt gets from the outside world (defined with the readers, which use it). */
+export type { HuntIO } from './readers/reader.js';
 
 export interface HuntResult {
   hits: Hit[];
   tally: Tally;
+  /** What the `--context` pass read, when it ran. */
+  contextTally?: Tally;
   interrupted: boolean;
-  /** eventIDs shared by records of different content: each such record counted as its own event. */
+  /** The merge, for its counts (eventIDs shared by records of different content). */
   merge: Merge;
 }
 
@@ -46,25 +35,14 @@ const READERS: Record<HuntOptions['engine'], () => Promise<Reader>> = {
   athena: async () => (await import('./readers/athena.js')).athenaReader,
 };
 
-export async function prepareRules(opts: HuntOptions, io: Pick<HuntIO, 'report'>): Promise<Rule[]> {
-  const own = opts.rulePaths.length > 0;
-  const loaded = await loadRules(own ? opts.rulePaths : [bundledRulesDir()]);
-  if (loaded.skipped.length > 0 && !opts.quiet) {
-    io.report(`skipped ${loaded.skipped.length} rule(s) not for AWS CloudTrail (first: ${loaded.skipped[0]!.file}: ${loaded.skipped[0]!.reason})`);
-  }
-  if (!opts.quiet) for (const warning of loaded.warnings) io.report(`warning: ${warning}`);
-  const rules = opts.ruleGlobs.length > 0 ? selectRules(loaded.rules, opts.ruleGlobs) : loaded.rules;
-  if (rules.length === 0) throw new UsageError('no rules to run: --rules/--rule selected none');
-  if (!opts.quiet && !rules.some((r) => r.kind !== 'detection' || r.generate)) {
-    io.report(`note: the rules selected are counted by correlations and produce no hits of their own (Sigma's generate: false) — select the correlations instead`);
-  }
-  return rules;
-}
+// Loading and selecting rules lives with the rules; prepareRuleSet also
+// returns what loading left out (refused rules), for the summary.
+export { prepareRules, prepareRuleSet, type PreparedRules } from './rules/prepare.js';
 
 export async function hunt(opts: HuntOptions, rules: Rule[], stores: Store[], io: HuntIO): Promise<HuntResult> {
   const posture = rules.filter((r): r is PostureRule => r.kind === 'posture');
   if (opts.credentialReport && posture.length === 0) {
-    throw new UsageError('--credential-report needs a posture rule (aws-iam-user-mfa, aws-root-account-mfa), which --rules/--rule left out');
+    throw new UsageError('--credential-report needs a posture rule (aws-iam-user-mfa, aws-root-account-mfa), which --rules/--rule/--min-level left out');
   }
   const ctx: ReadContext = { opts, rules, stores, merge: new Merge(rules), tally: new Tally(), io, reports: [] };
   let interrupted = false;
@@ -75,11 +53,18 @@ export async function hunt(opts: HuntOptions, rules: Rule[], stores: Store[], io
     for await (const ref of listObjects(ctx)) void ref;
   }
   let hits = ctx.merge.hits();
+  let contextTally: Tally | undefined;
+  if (opts.contextMs > 0 && !interrupted && hits.length > 0) {
+    const { addContext } = await import('./readers/context.js');
+    const pass = await addContext(ctx, hits, opts.contextMs);
+    contextTally = pass.tally;
+    interrupted = pass.interrupted;
+  }
   if (posture.length > 0 && !interrupted) {
     const postureHits = await readCredentialReports(ctx, posture);
     if (postureHits.length > 0) hits = sortHits(hits.concat(postureHits));
   }
-  return { hits, tally: ctx.tally, interrupted, merge: ctx.merge };
+  return { hits, tally: ctx.tally, ...(contextTally ? { contextTally } : {}), interrupted, merge: ctx.merge };
 }
 
 /**
@@ -119,9 +104,10 @@ async function readCredentialReports(ctx: ReadContext, posture: readonly Posture
     try {
       found = credentialReportHits(await readReport(ctx, ref), posture, ref.reference);
     } catch (err) {
-      tally.addFailed('not-credential-report');
       const message = (err as Error).message ?? String(err);
-      io.report(`error: ${ref.reference}: ${message.startsWith(`${ref.reference}: `) ? message.slice(ref.reference.length + 2) : message}`);
+      const reason = message.startsWith(`${ref.reference}: `) ? message.slice(ref.reference.length + 2) : message;
+      tally.addFailed('not-credential-report', ref.reference, reason);
+      io.report(`error: ${ref.reference}: ${reason}`);
       continue;
     }
     addAll(hits, found);

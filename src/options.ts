@@ -3,6 +3,8 @@
 
 import { availableParallelism } from 'node:os';
 import { UsageError } from './errors.js';
+import { FORMATS, type Format } from './output/formats.js';
+import { LEVEL_ORDER, type Level } from './rules/types.js';
 
 /**
  * Which events count, as every store, reader and scanner reads it: `--since`
@@ -25,9 +27,23 @@ export interface HuntOptions {
   scope: Scope;
   /** `--rules` paths; empty = the bundled pack. */
   rulePaths: string[];
-  /** `--rule` globs on rule names; empty = all. */
+  /** `--rule`: globs on rule names, or exact titles or ids; empty = all. */
   ruleGlobs: string[];
-  format: 'table' | 'ndjson';
+  /** `--min-level`: only rules at or above this Sigma level; null = all. */
+  minLevel: Level | null;
+  /** `--skip-unsupported`: a rule the engine cannot evaluate is a warning, not an exit-2 error. */
+  skipUnsupported: boolean;
+  format: Format;
+  /** `--output`: write the hits to this file (atomically) instead of stdout. */
+  output?: string;
+  /** `--report`: also write the HTML report here. */
+  report?: string;
+  /** `--wide`: table cells whole, whatever the width. */
+  wide: boolean;
+  /** `--events`: hits carry their whole records. */
+  events: boolean;
+  /** `--context`: the timeline around each timed hit, this far before and after (ms); 0 = none. */
+  contextMs: number;
   workers: number;
   /** S3 GetObject requests in flight at most, over all workers. */
   maxRequests: number;
@@ -82,6 +98,15 @@ export function parseTime(flag: string, value: string, nowMs: number): number {
   );
 }
 
+/** `--min-level high`: a Sigma level, any case. */
+export function parseLevel(value: string): Level {
+  const level = value.trim().toLowerCase();
+  if (!(LEVEL_ORDER as readonly string[]).includes(level)) {
+    throw new UsageError(`--min-level ${JSON.stringify(value)}: choose ${LEVEL_ORDER.join(', ')}`);
+  }
+  return level as Level;
+}
+
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
@@ -91,6 +116,8 @@ export interface RawOptions {
   until?: string;
   rules?: string[];
   rule?: string[];
+  minLevel?: string;
+  skipUnsupported?: boolean;
   account?: string[];
   region?: string[];
   format?: string;
@@ -108,12 +135,19 @@ export interface RawOptions {
   athenaWorkgroup?: string;
   athenaOutput?: string;
   dryRun?: boolean;
+  output?: string;
+  report?: string;
+  wide?: boolean;
+  events?: boolean;
+  context?: string;
 }
 
 export interface OptionEnv {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   noColor: boolean;
+  /** Colour decided by the caller (NO_COLOR, FORCE_COLOR, the terminal); default: not NO_COLOR and a terminal. */
+  color?: boolean;
   nowMs: number;
   /** `HUNT_PREFILTER` (benchmarks and tests turn the prefilter off with `off`). */
   prefilter?: string;
@@ -149,6 +183,10 @@ export function resolveOptions(raw: RawOptions, env: OptionEnv): HuntOptions {
   for (const r of raw.region ?? []) {
     if (!REGION.test(r)) throw new UsageError(`--region ${JSON.stringify(r)}: not an AWS region name such as us-east-1`);
   }
+  for (const r of raw.rule ?? []) {
+    if (r.trim() === '') throw new UsageError(`--rule needs a rule name (glob), title or id, e.g. --rule 'aws-iam-*' — hunt rules lists them`);
+  }
+  const minLevel = raw.minLevel === undefined ? null : parseLevel(raw.minLevel);
   const cores = availableParallelism();
   const workers = raw.workers ?? cores;
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
@@ -164,15 +202,28 @@ export function resolveOptions(raw: RawOptions, env: OptionEnv): HuntOptions {
   if (raw.endpointUrl !== undefined && !/^https?:\/\/[^/]/.test(raw.endpointUrl)) {
     throw new UsageError(`--endpoint-url ${raw.endpointUrl}: give a URL such as http://127.0.0.1:9000`);
   }
-  const format = raw.format ?? (env.stdoutIsTTY ? 'table' : 'ndjson');
-  if (format !== 'table' && format !== 'ndjson') {
-    throw new UsageError(`--format ${format}: choose table or ndjson`);
+  const format = (raw.format ?? (env.stdoutIsTTY && raw.output === undefined ? 'table' : 'ndjson')) as Format;
+  if (!FORMATS.includes(format)) {
+    throw new UsageError(`--format ${format}: choose ${FORMATS.join(', ')}`);
   }
+  let contextMs = 0;
+  if (raw.context !== undefined) {
+    const m = DURATION.exec(raw.context.trim());
+    if (!m || Number(m[1]) === 0) {
+      throw new UsageError(`--context ${JSON.stringify(raw.context)}: give how far around each hit to look, such as 30m, 1h or 1d`);
+    }
+    contextMs = Number(m[1]) * UNIT_MS[m[2]!]!;
+    if (engine === 'athena') throw new UsageError('--context reads the objects again around each hit: use it with --source (--engine local or duckdb), not --engine athena');
+  }
+  if (raw.output !== undefined && raw.output.trim() === '') throw new UsageError('--output needs a file name');
+  if (raw.report !== undefined && raw.report.trim() === '') throw new UsageError('--report needs a file name, such as report.html');
   return {
     sources,
     scope: { sinceMs, untilMs, accounts: raw.account ?? [], regions: raw.region ?? [] },
     rulePaths: raw.rules ?? [],
     ruleGlobs: raw.rule ?? [],
+    minLevel,
+    skipUnsupported: raw.skipUnsupported ?? false,
     format,
     workers,
     maxRequests,
@@ -182,7 +233,7 @@ export function resolveOptions(raw: RawOptions, env: OptionEnv): HuntOptions {
     failOnHits: raw.failOnHits ?? false,
     progress: (raw.progress ?? true) && !raw.quiet && env.stderrIsTTY,
     quiet: raw.quiet ?? false,
-    color: !env.noColor && env.stdoutIsTTY,
+    color: env.color ?? (!env.noColor && env.stdoutIsTTY),
     engine,
     athena: {
       database: raw.athenaDatabase ?? 'default',
@@ -191,6 +242,11 @@ export function resolveOptions(raw: RawOptions, env: OptionEnv): HuntOptions {
       output: raw.athenaOutput,
     },
     dryRun: raw.dryRun ?? false,
+    ...(raw.output !== undefined ? { output: raw.output } : {}),
+    ...(raw.report !== undefined ? { report: raw.report } : {}),
+    wide: raw.wide ?? false,
+    events: raw.events ?? false,
+    contextMs,
     prefilter: env.prefilter?.toLowerCase() !== 'off',
   };
 }

@@ -12,7 +12,7 @@ import type { ObjectRef, Opened, OpenError } from '../src/stores/store.js';
 if (!parentPort) throw new Error('scan.worker must run in a worker thread');
 const port = parentPort;
 const setup = workerData as WorkerSetup;
-const scanner = new Scanner(setup.rules, setup.scope, { prefilter: setup.prefilter });
+const scanner = new Scanner(setup.rules, setup.scope, { prefilter: setup.prefilter, records: setup.records, ...(setup.context ? { context: setup.context } : {}) });
 const openers = new Map<string, Promise<(ref: ObjectRef) => Promise<Opened>>>();
 
 port.on('message', (message: unknown) => {

@@ -135,7 +135,9 @@ export const MAX_VALUE_BYTES = 64 * 1024;
  * the first limit it passes, so a value 100,000 levels deep costs only the
  * digest of its text.
  */
-export function boundValue(value: unknown): unknown {
+export function boundValue(value: unknown, limits: { depth: number; bytes: number } = { depth: MAX_VALUE_DEPTH, bytes: MAX_VALUE_BYTES }): unknown {
+  const MAX_VALUE_DEPTH = limits.depth;
+  const MAX_VALUE_BYTES = limits.bytes;
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'string' && value.length + 2 > MAX_VALUE_BYTES) return omitted(value, `over ${MAX_VALUE_BYTES} bytes of JSON`);
     return value;

@@ -26,7 +26,11 @@ export class Merge {
     this.statefuls = rules.filter((r): r is StatefulRule => r.kind === 'stateful' && r.engine === 'iam-user-password-without-mfa');
   }
 
+  /** Candidates added so far (progress shows them as hits so far). */
+  candidates = 0;
+
   add(candidate: Candidate): void {
+    this.candidates++;
     this.events.add(candidate);
   }
 

@@ -9,7 +9,7 @@
 
 import type { Hit } from '../model.js';
 import type { StatefulRule } from '../rules/types.js';
-import { compareNullableText, compareText } from './canonical.js';
+import { compareNullableText } from './canonical.js';
 import type { DistinctEvent } from './dedup.js';
 import { hitOf } from './hit.js';
 

@@ -1,10 +1,7 @@
 // Counts for the summary on stderr: every object is scanned, skipped (why) or
 // failed (why), and every record read or dropped (why).
 
-import type { ObjectErrorCode } from '../errors.js';
-import type { Hit } from '../model.js';
-import type { ObjectStats } from '../scan/scanner.js';
-import type { SkipReason } from '../stores/store.js';
+import type { Hit, ObjectErrorCode, ObjectStats, SkipReason } from '../model.js';
 import { forTerminal } from './sanitize.js';
 
 const SKIP_WORDS: Record<SkipReason, string> = {
@@ -25,6 +22,8 @@ const FAIL_WORDS: Record<ObjectErrorCode, string> = {
   'worker-crash': 'crashed the scanner',
   'not-credential-report': 'not a credential report',
 };
+
+const FAIL_WORDS_ALL: Record<ObjectErrorCode | 'unlistable', string> = { ...FAIL_WORDS, unlistable: 'unlistable' };
 
 export class Tally {
   scanned = 0;
@@ -56,6 +55,16 @@ export class Tally {
    */
   eventMinMs = NaN;
   eventMaxMs = NaN;
+  /** Objects with some record inside the window and filters: none means the hunt covered no events. */
+  coveredObjects = 0;
+  /** Oldest and newest day folder (`YYYY/MM/DD`) of the layout seen while listing, scanned or skipped. */
+  oldestDay: string | null = null;
+  newestDay: string | null = null;
+
+  noteDay(day: string): void {
+    if (this.oldestDay === null || day < this.oldestDay) this.oldestDay = day;
+    if (this.newestDay === null || day > this.newestDay) this.newestDay = day;
+  }
 
   /** One object listed, with its size in bytes. */
   noteListed(bytes: number): void {
@@ -87,6 +96,7 @@ export class Tally {
     this.events += stats.events;
     this.notObjects += stats.notObjects;
     this.badTimes += stats.badTimes;
+    if (stats.covered) this.coveredObjects++;
     if (stats.firstMs !== null) this.noteEventTime(stats.firstMs);
     if (stats.lastMs !== null) this.noteEventTime(stats.lastMs);
   }
@@ -103,7 +113,11 @@ export class Tally {
     map.set(reason, (map.get(reason) ?? 0) + 1);
   }
 
-  addFailed(code: ObjectErrorCode | 'unlistable'): void {
+  /** Every failed object by name, with its reason (the HTML report lists them). */
+  readonly failures: { ref: string; reason: string }[] = [];
+
+  addFailed(code: ObjectErrorCode | 'unlistable', reference?: string, reason?: string): void {
+    if (reference !== undefined) this.failures.push({ ref: reference, reason: reason ?? FAIL_WORDS_ALL[code] });
     this.failed.set(code, (this.failed.get(code) ?? 0) + 1);
   }
 

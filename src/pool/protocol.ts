@@ -5,6 +5,7 @@ import type { ObjectError } from '../errors.js';
 import type { Candidate } from '../model.js';
 import type { Scope } from '../options.js';
 import type { Rule } from '../rules/types.js';
+import type { ContextSpec } from '../scan/context.js';
 import type { ObjectStats } from '../scan/scanner.js';
 import type { ObjectRef, StoreSettings } from '../stores/store.js';
 
@@ -15,6 +16,10 @@ export interface WorkerSetup {
   rules: Rule[];
   scope: Scope;
   prefilter: boolean;
+  /** Candidates carry their whole record (`--events`). */
+  records: boolean;
+  /** The `--context` pass: match the hits' principals and addresses instead of the rules. */
+  context?: ContextSpec;
   /** How workers open objects (each worker makes its own clients). */
   stores: StoreSettings;
 }

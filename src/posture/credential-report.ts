@@ -70,6 +70,9 @@ function postureHit(rule: PostureRule, user: string, arn: string, reference: str
     eventName: null,
     eventIDs: [],
     sources: [reference],
+    // The report's user is what the hit is about (`<root_account>` for the root row); a report row has no event fields.
+    target: user,
+    fields: {},
   };
 }
 

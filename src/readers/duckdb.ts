@@ -33,7 +33,7 @@ export const duckdbReader: Reader = {
         for (const c of candidates) merge.add(c);
       }
       for (const f of result.failed) {
-        tally.addFailed(f.error.code);
+        tally.addFailed(f.error.code, f.path, f.error.message);
         io.report(`error: ${f.path}: ${f.error.message}`);
       }
     } finally {

@@ -3,12 +3,27 @@
 // candidates into the same Merge and counts into the same Tally; hunt.ts picks
 // one from a map.
 
-import type { HuntIO } from '../hunt.js';
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { Merge } from '../merge/index.js';
 import type { HuntOptions } from '../options.js';
 import type { Tally } from '../output/summary.js';
 import type { Rule } from '../rules/types.js';
+import { dayOf } from '../stores/cloudtrail-key.js';
 import type { Listed, ObjectRef, Store } from '../stores/store.js';
+
+export interface HuntIO {
+  /** Where notes, warnings and errors about the input go (stderr). */
+  report(line: string): void;
+  /** Progress goes here when it is a terminal. */
+  progressStream?: NodeJS.WriteStream;
+  /** Aborted on Ctrl-C: readers stop and the partial result is returned. */
+  signal?: AbortSignal;
+  /** The scan worker's entry (tests wrap it to inject faults). */
+  workerUrl?: URL;
+  /** --engine athena: a client (tests stub its transport) and the poll interval. */
+  athenaClient?: AthenaClient;
+  athenaPollMs?: number;
+}
 
 export interface ReadContext {
   opts: HuntOptions;
@@ -46,6 +61,8 @@ export async function* listObjects(ctx: ReadContext): AsyncGenerator<ObjectRef> 
 }
 
 function take(entry: Listed, ctx: ReadContext, seen: Set<string>): ObjectRef | undefined {
+  const day = entry.type === 'object' ? dayOf(entry.ref.reference) : entry.type === 'skipped' ? dayOf(entry.reference) : undefined;
+  if (day) ctx.tally.noteDay(day);
   switch (entry.type) {
     case 'object':
       if (seen.has(entry.id)) return undefined;
@@ -64,7 +81,7 @@ function take(entry: Listed, ctx: ReadContext, seen: Set<string>): ObjectRef | u
       ctx.tally.addSkipped(entry.reason, entry.folder);
       return undefined;
     case 'unlistable':
-      ctx.tally.addFailed('unlistable');
+      ctx.tally.addFailed('unlistable', entry.reference, entry.message);
       ctx.io.report(`error: ${entry.reference}: ${entry.message}`);
       return undefined;
   }

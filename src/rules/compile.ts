@@ -178,7 +178,7 @@ const INLINE_FLAGS = /^\(\?([ims]+)\)/;
  * such patterns are a load error. RE2 runs in Unicode mode only (`u`); `i`,
  * `m` and `s` mean what they mean in JavaScript.
  */
-function regexTest(pattern: string, subFlags: string, fail: (detail: string) => never): TextTest {
+function regexTest(pattern: string, subFlags: string, fail: Fail): TextTest {
   let source = pattern;
   let flags = subFlags;
   const inline = INLINE_FLAGS.exec(source);
@@ -192,6 +192,7 @@ function regexTest(pattern: string, subFlags: string, fail: (detail: string) => 
   } catch (err) {
     return fail(
       `invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message} — fix the pattern (RE2 syntax: no backreferences such as \\1, no lookahead or lookbehind)`,
+      isBacktrackingOnly(source, flags),
     );
   }
   return { lower: false, test: (t) => re.test(wellFormed(t)) };
@@ -209,6 +210,21 @@ function wellFormed(text: string): string {
   return ANY_SURROGATE.test(text) ? text.replace(LONE_SURROGATE, '\ufffd') : text;
 }
 
+/**
+ * A pattern RE2 refuses but a backtracking engine runs (a backreference,
+ * lookahead, lookbehind): valid in the rule's own dialect, only not here, so
+ * the rule is unsupported rather than wrong. Only compiled, never run, so the
+ * pattern's shape cannot cost time.
+ */
+function isBacktrackingOnly(source: string, flags: string): boolean {
+  try {
+    new RegExp(source, flags);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // ----------------------------------------------------------------- fields --
 
 export interface Modifiers {
@@ -222,7 +238,14 @@ export interface Modifiers {
   fieldref: boolean;
 }
 
-function parseModifiers(names: string[], fail: (detail: string) => never): Modifiers {
+/**
+ * Reports a problem of a rule and does not return. `unsupported` says the rule
+ * is valid Sigma that hunt cannot evaluate, which `--skip-unsupported` turns
+ * into a warning; otherwise the rule itself is wrong.
+ */
+export type Fail = (detail: string, unsupported?: boolean) => never;
+
+function parseModifiers(names: string[], fail: Fail): Modifiers {
   const m: Modifiers = {
     mode: 'exact',
     all: false,
@@ -248,9 +271,9 @@ function parseModifiers(names: string[], fail: (detail: string) => never): Modif
     else if (name === 'exists') m.exists = true;
     else if (name === 'fieldref') m.fieldref = true;
     else if (UNSUPPORTED_MODIFIERS.has(name)) {
-      fail(`modifier '${name}' is not supported by hunt — CloudTrail fields are plain JSON text; use ${SUPPORTED}`);
+      fail(`modifier '${name}' is not supported by hunt — CloudTrail fields are plain JSON text; use ${SUPPORTED}`, true);
     } else {
-      fail(`unknown modifier '${raw}' — supported modifiers: ${SUPPORTED}`);
+      fail(`unknown modifier '${raw}' — supported modifiers: ${SUPPORTED}`, true);
     }
   }
   const kinds = [m.re && 're', m.cidr && 'cidr', m.exists && 'exists', m.fieldref && 'fieldref'].filter(
@@ -328,11 +351,12 @@ export interface FieldSpec {
   values: Scalar[];
 }
 
-export function parseField(key: string, value: unknown, fail: (detail: string) => never): FieldSpec {
+export function parseField(key: string, value: unknown, fail: Fail): FieldSpec {
   const [field, ...modifierNames] = key.split('|');
   if (!field) {
     return fail(
       `'${key}' has no field name: that is a keyword search over the whole event, which hunt does not support — name the CloudTrail field to search (e.g. 'eventName|contains')`,
+      true,
     );
   }
   const m = parseModifiers(modifierNames, fail);
@@ -357,7 +381,7 @@ export function parseField(key: string, value: unknown, fail: (detail: string) =
   return { key, field, modifiers: m, values: scalars };
 }
 
-function compileField(spec: FieldSpec, fail: (detail: string) => never): EventPredicate {
+function compileField(spec: FieldSpec, fail: Fail): EventPredicate {
   const { field, modifiers: m, values: scalars } = spec;
   const path = compilePath(field);
   if (m.exists) {
@@ -489,9 +513,9 @@ export function selectionsOf(pattern: string, names: Iterable<string>): string[]
 export function parseDetection(detection: unknown, source: CompileSource): ParsedDetection {
   const where = (path: (string | number)[]): number | null => source.line?.(path) ?? null;
   const failAt =
-    (path: (string | number)[]) =>
-    (detail: string): never => {
-      throw new RuleError(source.file, where(path), detail);
+    (path: (string | number)[]): Fail =>
+    (detail, unsupported) => {
+      throw new RuleError(source.file, where(path), detail, unsupported);
     };
   if (!isPlainMap(detection)) {
     return failAt([])(`'detection' must be a map of selections and a condition — see the Sigma specification`);
@@ -499,6 +523,7 @@ export function parseDetection(detection: unknown, source: CompileSource): Parse
   if (Object.hasOwn(detection, 'timeframe')) {
     failAt(['timeframe'])(
       `'timeframe' belongs to old-style aggregations, which hunt cannot evaluate — write a correlation rule (type: event_count, timespan) instead`,
+      true,
     );
   }
   if (!Object.hasOwn(detection, 'condition')) {
@@ -524,7 +549,7 @@ export function parseDetection(detection: unknown, source: CompileSource): Parse
     try {
       tree = parseCondition(c);
     } catch (err) {
-      if (err instanceof ConditionError) return failAt(path)(err.message);
+      if (err instanceof ConditionError) return failAt(path)(err.message, err.unsupported);
       throw err;
     }
     checkCondition(tree, selections, failAt(path));
@@ -537,9 +562,9 @@ export function parseDetection(detection: unknown, source: CompileSource): Parse
 export function compileDetection(detection: unknown, source: CompileSource): EventPredicate {
   const parsed = parseDetection(detection, source);
   const failAt =
-    (path: (string | number)[]) =>
-    (detail: string): never => {
-      throw new RuleError(source.file, source.line?.(path) ?? null, detail);
+    (path: (string | number)[]): Fail =>
+    (detail, unsupported) => {
+      throw new RuleError(source.file, source.line?.(path) ?? null, detail, unsupported);
     };
   const selections = new Map<string, EventPredicate>();
   for (const [name, maps] of parsed.selections) {
@@ -554,12 +579,13 @@ export function compileDetection(detection: unknown, source: CompileSource): Eve
 function parseSelection(
   name: string,
   value: unknown,
-  failAt: (path: (string | number)[]) => (detail: string) => never,
+  failAt: (path: (string | number)[]) => Fail,
   fieldPaths: Map<FieldSpec, (string | number)[]>,
 ): SelectionSpec {
   const keyword = (path: (string | number)[]): never =>
     failAt(path)(
       `selection '${name}' is a keyword search (bare values, no field names), which hunt does not support — match a named CloudTrail field instead (e.g. 'eventName|contains: ...')`,
+      true,
     );
   const parseMap = (map: Record<string, unknown>, path: (string | number)[]): FieldSpec[] => {
     const keys = Object.keys(map);
@@ -584,7 +610,7 @@ function parseSelection(
 }
 
 /** Every identifier and pattern of a condition must name a selection. */
-function checkCondition(node: ConditionNode, selections: Map<string, unknown>, fail: (detail: string) => never): void {
+function checkCondition(node: ConditionNode, selections: Map<string, unknown>, fail: Fail): void {
   switch (node.op) {
     case 'or':
     case 'and':

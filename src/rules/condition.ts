@@ -11,8 +11,19 @@ export type ConditionNode =
   /** `1 of x*` (`quantifier: 'one'`) or `all of x*`; pattern `them` means every identifier not starting with `_`. */
   | { op: 'of'; quantifier: 'one' | 'all'; pattern: string };
 
-/** A condition that cannot be parsed; the caller adds the file and line. */
-export class ConditionError extends Error {}
+/**
+ * A condition that cannot be parsed; the caller adds the file and line.
+ * `unsupported`: valid Sigma that hunt cannot evaluate (an aggregation, `N of`),
+ * as opposed to a condition that is wrong.
+ */
+export class ConditionError extends Error {
+  constructor(
+    message: string,
+    readonly unsupported = false,
+  ) {
+    super(message);
+  }
+}
 
 type Token =
   | { kind: 'lparen' | 'rparen' | 'and' | 'or' | 'not' | 'of' | 'them' | 'end'; text: string; at: number }
@@ -34,6 +45,7 @@ function tokenize(source: string): Token[] {
     } else if (c === '|') {
       throw new ConditionError(
         `'|' at column ${i + 1} starts an old-style aggregation (${JSON.stringify(source.slice(i).trim())}), which hunt cannot evaluate — write it as a Sigma correlation rule (type: event_count) instead`,
+        true,
       );
     } else {
       const start = i;
@@ -77,6 +89,7 @@ export function parseCondition(source: string): ConditionNode {
     if (++depth > MAX_CONDITION_DEPTH) {
       throw new ConditionError(
         `the condition nests parentheses and 'not' deeper than ${MAX_CONDITION_DEPTH} levels (at column ${token.at + 1}) — flatten it, e.g. with '1 of'/'all of' or by removing redundant parentheses and double negations`,
+        true,
       );
     }
   };
@@ -125,6 +138,7 @@ export function parseCondition(source: string): ConditionNode {
       else {
         throw new ConditionError(
           `'${token.text} of' in condition ${JSON.stringify(source)} is not supported: hunt evaluates only '1 of' and 'all of' — rewrite it with '1 of', 'all of', and/or`,
+          true,
         );
       }
       const target = next();

@@ -3,6 +3,10 @@
 // reads `file:line: what is wrong — how to fix`), never a failure inside a
 // worker. Every detection is compiled here once to validate it; the workers
 // compile the same plain data again.
+//
+// Loading reads every file and collects every problem instead of stopping at
+// the first: `hunt rules` lists them all, and `--skip-unsupported` leaves out
+// the rules the engine cannot evaluate and hunts with the rest.
 
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -14,13 +18,30 @@ import { RuleError, UsageError } from '../errors.js';
 import { compileDetection, parseDetection, selectionsOf } from './compile.js';
 import { formatCondition, parseCondition, type ConditionNode } from './condition.js';
 import { isCloudTrailField } from './cloudtrail-fields.js';
-import type { CorrelationRule, CorrelationType, CountCondition, DetectionRule, PostureRule, Rule, StatefulRule } from './types.js';
+import { titleSlug } from './names.js';
+import { LEVEL_ORDER, type CorrelationRule, type CorrelationType, type CountCondition, type DetectionRule, type Level, type PostureRule, type Rule, type StatefulRule } from './types.js';
 
 export interface LoadResult {
   rules: Rule[];
   /** Rules left out because they are not for CloudTrail (their logsource), with the reason. */
   skipped: { file: string; reason: string }[];
   /** Rules that load but may never fire as written (a field CloudTrail never writes): `file:line: why`. */
+  warnings: string[];
+  /**
+   * With `skipUnsupported`: the rules left out because the engine cannot
+   * evaluate them, each naming file, line and reason (what the summary counts
+   * as refused). Empty otherwise: such a rule is an error.
+   */
+  refused: RuleError[];
+}
+
+/** Every rule that loads, and every problem found, sorted by file and line. */
+export interface RuleInspection {
+  rules: Rule[];
+  skipped: LoadResult['skipped'];
+  /** Problems; `unsupported` ones are valid Sigma the engine cannot evaluate. Their rules are not in `rules`. */
+  problems: RuleError[];
+  /** As in LoadResult: rules that load but may never fire as written. */
   warnings: string[];
 }
 
@@ -44,7 +65,7 @@ export const STATEFUL_FIELDS: readonly string[] = [
 /** The yaml package's limit on how many nodes one alias may expand to; a rule needs few, if any. */
 const MAX_ALIAS_COUNT = 100;
 
-const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
+const LEVELS = new Set<string>(LEVEL_ORDER);
 const DEFAULT_LEVEL = 'medium';
 const ENGINES = {
   'iam-user-password-without-mfa': 'stateful',
@@ -64,7 +85,7 @@ export function bundledRulesDir(): string {
 }
 
 /** Rule files under the given files and folders: folders recursively, `.yml`/`.yaml` only, sorted. */
-async function ruleFiles(paths: string[]): Promise<string[]> {
+async function ruleFiles(paths: string[], problems: RuleError[]): Promise<string[]> {
   const seen = new Set<string>();
   const out: string[] = [];
   const add = (file: string): void => {
@@ -74,7 +95,13 @@ async function ruleFiles(paths: string[]): Promise<string[]> {
     }
   };
   const walk = async (dir: string, into: string[]): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      problems.push(new RuleError(dir, null, `cannot list this folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}) — check its permissions`));
+      return;
+    }
     for (const entry of entries) {
       const full = join(dir, entry.name);
       let isDir = entry.isDirectory();
@@ -92,13 +119,16 @@ async function ruleFiles(paths: string[]): Promise<string[]> {
   for (const given of paths) {
     const path = resolve(given);
     const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
-      throw new RuleError(given, null, `cannot read rules (${err.code ?? err.message}) — check the --rules path`);
+      problems.push(new RuleError(given, null, `cannot read rules (${err.code ?? err.message}) — check the --rules path`));
+      return null;
     });
+    if (!info) continue;
     if (info.isDirectory()) {
       const found: string[] = [];
       await walk(path, found);
       if (found.length === 0) {
-        throw new RuleError(given, null, `no .yml or .yaml rule files in this folder — point --rules at a folder of Sigma rules`);
+        problems.push(new RuleError(given, null, `no .yml or .yaml rule files in this folder — point --rules at a folder of Sigma rules`));
+        continue;
       }
       found.sort();
       found.forEach(add);
@@ -142,59 +172,72 @@ function lineOf(d: Doc, path: (string | number)[]): number | null {
   return line;
 }
 
-async function parseFile(file: string): Promise<Doc[]> {
+/** The file's documents that parse; each one that does not is a problem, and the others still load. */
+async function parseFile(file: string, problems: RuleError[]): Promise<Doc[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new RuleError(file, null, `cannot read the rule file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}) — check the path and its permissions`);
+    problems.push(new RuleError(file, null, `cannot read the rule file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}) — check the path and its permissions`));
+    return [];
   }
   const lines = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true });
   const docs = Array.isArray(parsed) ? parsed : [];
   const out: Doc[] = [];
   for (const doc of docs) {
-    const error = doc.errors[0];
-    if (error) {
-      const line = error.linePos?.[0]?.line ?? lines.linePos(error.pos[0]).line;
-      throw new RuleError(file, line, `invalid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')} — fix the YAML syntax`);
-    }
-    // An empty document, e.g. after a trailing '---': the parser gives no
-    // contents, or (when the file ends right after the marker) a null scalar.
-    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
-    if (!isMap(doc.contents)) {
-      const range = doc.contents.range;
-      throw new RuleError(file, range ? lines.linePos(range[0]).line : null, `a rule must be a YAML map (title, logsource, detection, ...) — see the Sigma specification`);
-    }
-    // Numbers in a detection compare as text: keep the text as written, so
-    // that `recipientAccountId: 012345678901` keeps its leading zero.
-    const detection = doc.get('detection', true);
-    if (detection && typeof detection === 'object') {
-      visit(detection as never, {
-        Scalar(_, node) {
-          if (typeof node.value === 'number' && typeof node.source === 'string') node.value = node.source;
-        },
-      });
-    }
-    let data: Record<string, unknown>;
     try {
-      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown>;
+      const parsed = parseDoc(file, doc, lines);
+      if (parsed) out.push(parsed);
     } catch (err) {
-      // The yaml package refuses aliases that expand past the limit (a
-      // "billion laughs" file) with a ReferenceError: name the first alias.
-      if (!(err instanceof ReferenceError)) throw err;
-      let line: number | null = null;
-      visit(doc, {
-        Alias(_, node) {
-          if (node.range) line = lines.linePos(node.range[0]).line;
-          return visit.BREAK;
-        },
-      });
-      throw new RuleError(file, line, `YAML aliases expand to too many nodes (over ${MAX_ALIAS_COUNT} per alias): such a file is a resource-exhaustion attack, not a rule — write the values out`);
+      if (!(err instanceof RuleError)) throw err;
+      problems.push(err);
     }
-    out.push({ file, doc, lines, data });
   }
   return out;
+}
+
+/** One YAML document as a rule's data; null for an empty one. */
+function parseDoc(file: string, doc: Document, lines: LineCounter): Doc | null {
+  const error = doc.errors[0];
+  if (error) {
+    const line = error.linePos?.[0]?.line ?? lines.linePos(error.pos[0]).line;
+    throw new RuleError(file, line, `invalid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')} — fix the YAML syntax`);
+  }
+  // An empty document, e.g. after a trailing '---': the parser gives no
+  // contents, or (when the file ends right after the marker) a null scalar.
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return null;
+  if (!isMap(doc.contents)) {
+    const range = doc.contents.range;
+    throw new RuleError(file, range ? lines.linePos(range[0]).line : null, `a rule must be a YAML map (title, logsource, detection, ...) — see the Sigma specification`);
+  }
+  // Numbers in a detection compare as text: keep the text as written, so
+  // that `recipientAccountId: 012345678901` keeps its leading zero.
+  const detection = doc.get('detection', true);
+  if (detection && typeof detection === 'object') {
+    visit(detection as never, {
+      Scalar(_, node) {
+        if (typeof node.value === 'number' && typeof node.source === 'string') node.value = node.source;
+      },
+    });
+  }
+  let data: Record<string, unknown>;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown>;
+  } catch (err) {
+    // The yaml package refuses aliases that expand past the limit (a
+    // "billion laughs" file) with a ReferenceError: name the first alias.
+    if (!(err instanceof ReferenceError)) throw err;
+    let line: number | null = null;
+    visit(doc, {
+      Alias(_, node) {
+        if (node.range) line = lines.linePos(node.range[0]).line;
+        return visit.BREAK;
+      },
+    });
+    throw new RuleError(file, line, `YAML aliases expand to too many nodes (over ${MAX_ALIAS_COUNT} per alias): such a file is a resource-exhaustion attack, not a rule — write the values out`);
+  }
+  return { file, doc, lines, data };
 }
 
 const isMapValue = (v: unknown): v is Record<string, unknown> =>
@@ -232,10 +275,15 @@ function describeLogsource(logsource: unknown): string {
   return `logsource {${parts.join(', ')}}`;
 }
 
-/** One document before correlations are resolved. */
+/** One document before names are assigned and correlations resolved. */
 interface Loaded {
+  /** Its `key` is the `name:` as written, or '' until assignKeys names it. */
   rule: Rule;
   doc: Doc;
+  /** `name:` as written. */
+  name: string | null;
+  /** The title's slug ('' when there is no title or nothing to spell a name with). */
+  slug: string;
   /** The rule's own top-level `generate: true`. */
   generateAlone: boolean;
   /** For correlations: the references as written, with their index in `rules`. */
@@ -246,29 +294,44 @@ interface Loaded {
   aliasesRaw?: Record<string, Record<string, string>>;
 }
 
+/** Sigma's `fields:`: the dotted paths an analyst needs from a hit's first event. */
+function outputFieldsOf(d: Doc): string[] {
+  const fields = d.data.fields;
+  if (fields === undefined || fields === null) return [];
+  if (!Array.isArray(fields) || !fields.every((f) => typeof f === 'string' && f !== '')) {
+    throw new RuleError(d.file, lineOf(d, ['fields']), `'fields' must be a list of field names (dotted CloudTrail paths) — fix the list`);
+  }
+  return [...new Set(fields as string[])];
+}
+
 function toRule(d: Doc, skipped: LoadResult['skipped']): Loaded | null {
   const { data, file } = d;
   if (Object.hasOwn(data, 'action')) {
-    throw new RuleError(file, lineOf(d, ['action']), `'action: ${String(data.action)}' rule collections (Sigma v1) are not supported — write each rule as a complete document`);
+    throw new RuleError(file, lineOf(d, ['action']), `'action: ${String(data.action)}' rule collections (Sigma v1) are not supported — write each rule as a complete document`, true);
   }
   const name = optionalString(d, 'name');
   const id = optionalString(d, 'id');
-  const key = name ?? id;
-  if (!key) {
-    throw new RuleError(file, lineOf(d, []), `the rule has neither 'name' nor 'id' — add a 'name:' slug (it becomes the hit's 'rule' field)`);
+  const givenTitle = optionalString(d, 'title');
+  const slug = givenTitle === null ? '' : titleSlug(givenTitle);
+  if (!name && !id && !slug) {
+    throw new RuleError(file, lineOf(d, []), `the rule has no 'name', no 'id' and no title to name it by — add a 'name:' slug (it becomes the hit's 'rule' field)`);
   }
-  const title = optionalString(d, 'title') ?? key;
+  /** What messages call the rule before it has its key. */
+  const label = name ?? givenTitle ?? id!;
+  const title = givenTitle ?? name ?? id!;
+  const key = name ?? '';
+  const named = { name, slug };
   const rawLevel = data.level ?? DEFAULT_LEVEL;
   if (typeof rawLevel !== 'string' || !LEVELS.has(rawLevel.toLowerCase())) {
     throw new RuleError(file, lineOf(d, ['level']), `'level' must be one of ${[...LEVELS].join(', ')} (got ${JSON.stringify(rawLevel)}) — fix the value`);
   }
   const description = typeof data.description === 'string' ? data.description.trim() : undefined;
-  const meta = { key, title, level: rawLevel.toLowerCase(), id, file, ...(description ? { description } : {}) };
+  const meta = { key, title, level: rawLevel.toLowerCase(), id, file, outputFields: outputFieldsOf(d), ...(description ? { description } : {}) };
   const generateAlone = data.generate === true;
 
   if (Object.hasOwn(data, 'correlation')) {
     checkKnownKeys(d, [], CORRELATION_KEYS, 'a correlation rule');
-    return toCorrelation(d, meta, generateAlone);
+    return { ...toCorrelation(d, meta, generateAlone), ...named };
   }
   checkKnownKeys(d, [], DETECTION_RULE_KEYS, 'a rule');
 
@@ -288,14 +351,14 @@ function toRule(d: Doc, skipped: LoadResult['skipped']): Loaded | null {
   if (kind === 'posture') {
     const ok = isMapValue(logsource) && String(logsource.product).toLowerCase() === 'aws' && String(logsource.service).toLowerCase() === 'iam';
     if (!ok) {
-      skipped.push({ file, reason: `${key}: ${describeLogsource(logsource)} is not product: aws + service: iam` });
+      skipped.push({ file, reason: `${label}: ${describeLogsource(logsource)} is not product: aws + service: iam` });
       return null;
     }
     const rule: PostureRule = { ...meta, kind: 'posture', engine: engine as PostureRule['engine'] };
-    return { rule, doc: d, generateAlone };
+    return { rule, doc: d, generateAlone, ...named };
   }
   if (!isMapValue(logsource) || !isCloudTrail(logsource)) {
-    skipped.push({ file, reason: `${key}: ${describeLogsource(logsource)} is not product: aws + service: cloudtrail` });
+    skipped.push({ file, reason: `${label}: ${describeLogsource(logsource)} is not product: aws + service: cloudtrail` });
     return null;
   }
   if (!Object.hasOwn(data, 'detection')) {
@@ -314,10 +377,10 @@ function toRule(d: Doc, skipped: LoadResult['skipped']): Loaded | null {
       detection: validated,
       fields: [...STATEFUL_FIELDS],
     };
-    return { rule, doc: d, generateAlone };
+    return { rule, doc: d, generateAlone, ...named };
   }
   const rule: DetectionRule = { ...meta, kind: 'detection', detection: validated, generate: true };
-  return { rule, doc: d, generateAlone };
+  return { rule, doc: d, generateAlone, ...named };
 }
 
 // ------------------------------------------------------------ known keys --
@@ -421,8 +484,10 @@ function fieldWarnings(d: Doc, key: string, detection: Record<string, unknown>, 
 // ---------------------------------------------------------- correlations --
 
 const CORRELATION_TYPES: readonly CorrelationType[] = ['event_count', 'value_count', 'temporal', 'temporal_ordered'];
+/** Correlation types the Sigma specification (2.1) defines and hunt does not evaluate: unsupported, not wrong. */
+const OTHER_SIGMA_CORRELATION_TYPES: readonly string[] = ['value_sum', 'value_avg', 'value_percentile', 'value_median'];
 
-function toCorrelation(d: Doc, meta: Omit<CorrelationRule, 'kind' | 'type' | 'rules' | 'groupBy' | 'aliases' | 'timespanMs' | 'dedupMs' | 'condition' | 'generate'>, _generateAlone: boolean): Loaded {
+function toCorrelation(d: Doc, meta: Omit<CorrelationRule, 'kind' | 'type' | 'rules' | 'groupBy' | 'aliases' | 'timespanMs' | 'dedupMs' | 'condition' | 'generate'>, _generateAlone: boolean): Omit<Loaded, 'name' | 'slug'> {
   const { file } = d;
   const c = d.data.correlation;
   const at = (...path: (string | number)[]): number | null => lineOf(d, ['correlation', ...path]);
@@ -432,7 +497,9 @@ function toCorrelation(d: Doc, meta: Omit<CorrelationRule, 'kind' | 'type' | 'ru
   checkKnownKeys(d, ['correlation'], CORRELATION_BLOCK_KEYS, "a correlation's 'correlation:' block");
   const type = c.type as CorrelationType;
   if (!CORRELATION_TYPES.includes(type)) {
-    throw new RuleError(file, at('type'), `correlation type ${JSON.stringify(c.type ?? null)} is not supported — use one of ${CORRELATION_TYPES.join(', ')}`);
+    // value_sum, value_avg, … are Sigma the engine does not evaluate; any other type is a broken rule.
+    const otherSigma = typeof c.type === 'string' && OTHER_SIGMA_CORRELATION_TYPES.includes(c.type);
+    throw new RuleError(file, at('type'), `correlation type ${JSON.stringify(c.type ?? null)} is not supported — use one of ${CORRELATION_TYPES.join(', ')}`, otherSigma);
   }
   const refs = typeof c.rules === 'string' ? [c.rules] : c.rules;
   if (!Array.isArray(refs) || refs.length === 0 || !refs.every((r) => typeof r === 'string' && r !== '')) {
@@ -481,7 +548,7 @@ function correlationCondition(d: Doc, type: CorrelationType, raw: unknown, refCo
     throw new RuleError(d.file, at, `the ${type} correlation has no 'condition' — add e.g. 'condition: {gte: 2}'`);
   }
   if (!isMapValue(raw)) {
-    throw new RuleError(d.file, at, `'correlation.condition' must be a map of ${CONDITION_OPERATORS.join('/')} (and 'field' for value_count), e.g. {gte: 2} or {gt: 100, lte: 200} — condition expressions over rule names are not supported`);
+    throw new RuleError(d.file, at, `'correlation.condition' must be a map of ${CONDITION_OPERATORS.join('/')} (and 'field' for value_count), e.g. {gte: 2} or {gt: 100, lte: 200} — condition expressions over rule names are not supported`, typeof raw === 'string');
   }
   const condition: CountCondition = {};
   let field: string | undefined;
@@ -492,6 +559,9 @@ function correlationCondition(d: Doc, type: CorrelationType, raw: unknown, refCo
       if (typeof value !== 'string' || value === '') throw new RuleError(d.file, line, `'condition.field' must be one name — give a field path or alias name, e.g. 'field: userIdentity.userName'`);
       field = value;
       continue;
+    }
+    if (key === 'range') {
+      throw new RuleError(d.file, line, `the 'range' condition is not supported — write the bounds as two comparisons, e.g. {gte: 10, lte: 20}`, true);
     }
     if (!(CONDITION_OPERATORS as readonly string[]).includes(key)) {
       const near = nearest(key, [...CONDITION_OPERATORS, 'field']);
@@ -620,141 +690,288 @@ function filtered(detection: Record<string, unknown>, filter: Filter, n: number)
   return out;
 }
 
-/** Loads, validates and resolves the rules in the given files and folders. */
-export async function loadRules(paths: string[]): Promise<LoadResult> {
+/**
+ * Loads, validates and resolves the rules in the given files and folders.
+ * Throws the first problem; with `skipUnsupported`, a rule the engine cannot
+ * evaluate is left out (listed in `refused`) and only a broken one throws.
+ */
+export async function loadRules(paths: string[], options: { skipUnsupported?: boolean } = {}): Promise<LoadResult> {
+  const { rules, skipped, problems, warnings } = await inspectRules(paths);
+  const skip = options.skipUnsupported === true;
+  const fatal = problems.find((p) => !(skip && p.unsupported));
+  if (fatal) throw fatal;
+  return { rules, skipped, warnings, refused: skip ? problems : [] };
+}
+
+/**
+ * Reads every rule file and reports every problem rather than stopping at the
+ * first: each document is its own unit, so one bad rule leaves the others
+ * loaded. A correlation that counts a rule with a problem has a problem of
+ * its own (unsupported when that rule's is), so that skipping one never
+ * leaves a correlation counting nothing.
+ */
+export async function inspectRules(paths: string[]): Promise<RuleInspection> {
   const skipped: LoadResult['skipped'] = [];
+  const problems: RuleError[] = [];
   const warnings: string[] = [];
   const loaded: Loaded[] = [];
   const filters: Filter[] = [];
+  /** Filters with a problem of their own: the rules they tune cannot run untuned. */
+  const brokenFilters: { doc: Doc; unsupported: boolean }[] = [];
   const skippedKeys = new Set<string>();
-  for (const file of await ruleFiles(paths)) {
-    for (const doc of await parseFile(file)) {
+  /** Names, ids and title slugs of rules with a problem → whether that problem is only unsupported. */
+  const brokenKeys = new Map<string, boolean>();
+  const files = await ruleFiles(paths, problems);
+  // Problems sort by file in the order read: the paths that cannot be read first, then each file.
+  const order = new Map<string, number>();
+  for (const p of problems) if (!order.has(p.file)) order.set(p.file, order.size);
+  for (const file of files) if (!order.has(file)) order.set(file, order.size);
+  for (const file of files) {
+    for (const doc of await parseFile(file, problems)) {
       const before = skipped.length;
-      if (Object.hasOwn(doc.data, 'filter') && !Object.hasOwn(doc.data, 'detection')) {
-        const filter = toFilter(doc, skipped);
-        if (filter) filters.push(filter);
+      const isFilter = Object.hasOwn(doc.data, 'filter') && !Object.hasOwn(doc.data, 'detection');
+      let item: Loaded | null;
+      try {
+        if (isFilter) {
+          const filter = toFilter(doc, skipped);
+          if (filter) filters.push(filter);
+          continue;
+        }
+        item = toRule(doc, skipped);
+      } catch (err) {
+        if (!(err instanceof RuleError)) throw err;
+        problems.push(err);
+        if (isFilter) brokenFilters.push({ doc, unsupported: err.unsupported });
+        else for (const k of namesOf(doc.data)) brokenKeys.set(k, (brokenKeys.get(k) ?? true) && err.unsupported);
         continue;
       }
-      const item = toRule(doc, skipped);
-      if (item) {
-        loaded.push(item);
-        if (item.rule.kind === 'detection' || item.rule.kind === 'stateful') fieldWarnings(doc, item.rule.key, item.rule.detection, ['detection'], warnings);
-      } else if (skipped.length > before) {
-        const name = doc.data.name ?? doc.data.id;
-        if (typeof name === 'string') skippedKeys.add(name);
-        if (typeof doc.data.id === 'string') skippedKeys.add(doc.data.id);
-      }
+      if (item) loaded.push(item);
+      else if (skipped.length > before) for (const k of namesOf(doc.data)) skippedKeys.add(k);
     }
   }
 
+  const named = assignKeys(loaded, problems);
   const byKey = new Map<string, Loaded>();
-  for (const item of loaded) {
+  for (const item of named) {
     const other = byKey.get(item.rule.key);
     if (other) {
-      throw new RuleError(item.rule.file, lineOf(item.doc, [item.doc.data.name ? 'name' : 'id']), `rule '${item.rule.key}' is already defined in ${other.rule.file}:${lineOf(other.doc, [other.doc.data.name ? 'name' : 'id']) ?? 1} — give each rule a unique name`);
+      problems.push(new RuleError(item.rule.file, keyLine(item), `rule '${item.rule.key}' is already defined in ${other.rule.file}:${keyLine(other) ?? 1} — give each rule a unique name`));
+      continue;
     }
     byKey.set(item.rule.key, item);
   }
+  const unique = [...byKey.values()];
   const byId = new Map<string, Loaded>();
-  for (const item of loaded) if (item.rule.id && !byId.has(item.rule.id)) byId.set(item.rule.id, item);
+  for (const item of unique) if (item.rule.id && !byId.has(item.rule.id)) byId.set(item.rule.id, item);
   const find = (ref: string): Loaded | undefined => byKey.get(ref) ?? byId.get(ref);
 
-  applyFilters(filters, loaded, find, skippedKeys, warnings);
-  const dropped = resolveCorrelations(loaded, find, skippedKeys, skipped);
+  // Field names are checked on the rules as written (a filter's fields are checked with the filter).
+  for (const item of unique) {
+    if (item.rule.kind === 'detection' || item.rule.kind === 'stateful') fieldWarnings(item.doc, item.rule.key, item.rule.detection, ['detection'], warnings);
+  }
+
+  /** Rules left out with a problem of their own → whether that problem is only unsupported. */
+  const failed = new Map<Loaded, boolean>();
+  applyFilters(filters, brokenFilters, unique, find, skippedKeys, brokenKeys, warnings, problems, failed);
+  const dropped = resolveCorrelations(unique, find, skippedKeys, brokenKeys, skipped, problems, failed);
 
   const rules: Rule[] = [];
-  for (const item of loaded) if (!dropped.has(item)) rules.push(item.rule);
-  return { rules, skipped, warnings };
+  for (const item of unique) if (!dropped.has(item) && !failed.has(item)) rules.push(item.rule);
+  // Files in the order they were read, lines in order within each: stable
+  // output however the problems were found.
+  for (const p of problems) if (!order.has(p.file)) order.set(p.file, order.size);
+  problems.sort((a, b) => order.get(a.file)! - order.get(b.file)! || (a.line ?? 0) - (b.line ?? 0));
+  return { rules, skipped, problems, warnings };
 }
 
-/** ANDs each filter onto the detection rules it names (all of them for `rules: any`). */
-function applyFilters(filters: Filter[], loaded: Loaded[], find: (ref: string) => Loaded | undefined, skippedKeys: Set<string>, warnings: string[]): void {
+/** What a rule could be called or referred to by: its name, id and title slug. */
+function namesOf(data: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  if (typeof data.name === 'string') out.push(data.name);
+  if (typeof data.id === 'string') out.push(data.id);
+  if (typeof data.title === 'string') {
+    const slug = titleSlug(data.title);
+    if (slug) out.push(slug);
+  }
+  return out;
+}
+
+/** The rule references of a filter document as written: null for `any`/`all`, [] when unreadable. */
+function filterRefsOf(data: Record<string, unknown>): string[] | null {
+  const f = data.filter;
+  const raw = isMapValue(f) ? f.rules : undefined;
+  if (typeof raw === 'string') return ['any', 'all'].includes(raw.toLowerCase()) ? null : [raw];
+  if (Array.isArray(raw)) return raw.length === 0 ? null : raw.filter((r): r is string => typeof r === 'string');
+  return [];
+}
+
+/**
+ * ANDs each filter onto the detection rules it names (all of them for `rules:
+ * any`). A filter with a problem is a problem for every rule it names too (of
+ * the same kind): a rule never runs without the tuning it was given.
+ */
+function applyFilters(
+  filters: Filter[],
+  brokenFilters: { doc: Doc; unsupported: boolean }[],
+  loaded: Loaded[],
+  find: (ref: string) => Loaded | undefined,
+  skippedKeys: Set<string>,
+  brokenKeys: Map<string, boolean>,
+  warnings: string[],
+  problems: RuleError[],
+  failed: Map<Loaded, boolean>,
+): void {
+  const fail = (item: Loaded, problem: RuleError): void => {
+    if (failed.has(item)) return;
+    problems.push(problem);
+    failed.set(item, problem.unsupported);
+  };
+  for (const { doc, unsupported } of brokenFilters) {
+    const refs = filterRefsOf(doc.data);
+    const targets = refs === null ? loaded.filter((i) => i.rule.kind === 'detection') : refs.map(find).filter((t): t is Loaded => t?.rule.kind === 'detection');
+    const label = optionalStringOr(doc.data, 'name') ?? optionalStringOr(doc.data, 'id') ?? optionalStringOr(doc.data, 'title') ?? doc.file;
+    for (const target of targets) {
+      fail(target, new RuleError(target.rule.file, keyLine(target), `rule '${target.rule.key}' is tuned by filter '${label}' (${doc.file}), which cannot be used (its own problem is reported) — fix that filter`, unsupported));
+    }
+  }
   filters.forEach((filter, n) => {
     const { doc } = filter;
     const targets: Loaded[] = [];
-    if (filter.refs === null) {
-      for (const item of loaded) if (item.rule.kind === 'detection') targets.push(item);
-    } else {
-      for (const [i, ref] of filter.refs.entries()) {
-        const line = lineOf(doc, ['filter', 'rules', i]) ?? lineOf(doc, ['filter', 'rules']);
-        const target = find(ref);
-        if (!target) {
-          if (skippedKeys.has(ref)) continue;
-          throw new RuleError(doc.file, line, `filter '${filter.key}' names rule '${ref}', which no loaded rule is named or has as id — fix the reference or load the file that defines it`);
+    try {
+      if (filter.refs === null) {
+        for (const item of loaded) if (item.rule.kind === 'detection') targets.push(item);
+      } else {
+        for (const [i, ref] of filter.refs.entries()) {
+          const line = lineOf(doc, ['filter', 'rules', i]) ?? lineOf(doc, ['filter', 'rules']);
+          const target = find(ref);
+          if (!target) {
+            if (skippedKeys.has(ref) || brokenKeys.has(ref)) continue;
+            throw new RuleError(doc.file, line, `filter '${filter.key}' names rule '${ref}', which no loaded rule is named or has as id — fix the reference or load the file that defines it`);
+          }
+          if (target.rule.kind !== 'detection') {
+            throw new RuleError(doc.file, line, `filter '${filter.key}' names '${ref}', a ${target.rule.kind} rule — filters tune detection rules: name the detection rules it ${target.rule.kind === 'correlation' ? 'correlates' : 'reads'} instead`);
+          }
+          if (!targets.includes(target)) targets.push(target);
         }
-        if (target.rule.kind !== 'detection') {
-          throw new RuleError(doc.file, line, `filter '${filter.key}' names '${ref}', a ${target.rule.kind} rule — filters tune detection rules: name the detection rules it ${target.rule.kind === 'correlation' ? 'correlates' : 'reads'} instead`);
-        }
-        if (!targets.includes(target)) targets.push(target);
       }
-    }
-    for (const target of targets) {
-      const rule = target.rule as DetectionRule;
-      rule.detection = filtered(rule.detection, filter, n);
-      // Validated again as a whole; an error names the filter's file.
-      compileDetection(rule.detection, { file: doc.file });
+      const tuned = targets.map((target) => {
+        const detection = filtered((target.rule as DetectionRule).detection, filter, n);
+        // Validated again as a whole; an error names the filter's file.
+        compileDetection(detection, { file: doc.file });
+        return detection;
+      });
+      targets.forEach((target, i) => ((target.rule as DetectionRule).detection = tuned[i]!));
+    } catch (err) {
+      if (!(err instanceof RuleError)) throw err;
+      problems.push(err);
+      const named = filter.refs === null ? targets : (filter.refs.map(find).filter((t) => t?.rule.kind === 'detection') as Loaded[]);
+      for (const target of named) {
+        fail(target, new RuleError(target.rule.file, keyLine(target), `rule '${target.rule.key}' is tuned by filter '${filter.key}' (${doc.file}), which cannot be used (its own problem is reported) — fix that filter`, err.unsupported));
+      }
+      return;
     }
     if (targets.length > 0) fieldWarnings(doc, filter.key, { ...filter.selections, condition: formatCondition(filter.condition) }, ['filter'], warnings);
   });
 }
 
+function optionalStringOr(data: Record<string, unknown>, key: string): string | null {
+  const v = data[key];
+  return typeof v === 'string' && v.trim() !== '' ? v : null;
+}
+
+/** Why a correlation is left out without a problem of its own (a rule it needs was skipped). */
+class Skip {
+  constructor(readonly reason: string) {}
+}
+
 /**
  * Resolves each correlation's references (names or ids; detection rules or
- * other correlations, so chains work), its aliases, and `generate`. Returns
- * the correlations left out because a rule they need was skipped.
+ * other correlations, so chains work), its aliases, and `generate`. A
+ * correlation that names a rule with a problem has a problem of its own (of
+ * the same kind), so skipping one never leaves a correlation counting
+ * nothing; one that names a skipped rule is skipped. Returns the correlations
+ * left out as skipped; those with a problem go into `failed`.
  */
-function resolveCorrelations(loaded: Loaded[], find: (ref: string) => Loaded | undefined, skippedKeys: Set<string>, skipped: LoadResult['skipped']): Set<Loaded> {
+function resolveCorrelations(
+  loaded: Loaded[],
+  find: (ref: string) => Loaded | undefined,
+  skippedKeys: Set<string>,
+  brokenKeys: Map<string, boolean>,
+  skipped: LoadResult['skipped'],
+  problems: RuleError[],
+  failed: Map<Loaded, boolean>,
+): Set<Loaded> {
   const dropped = new Set<Loaded>();
   const correlations = loaded.filter((item) => item.rule.kind === 'correlation');
-  // Drop what counts a skipped rule, then what counts a dropped correlation, until nothing changes.
+  checkCycles(correlations, find, problems, failed);
+  // Resolve, then again for what names a correlation just left out, until nothing changes.
   for (let changed = true; changed; ) {
     changed = false;
     for (const item of correlations) {
-      if (dropped.has(item)) continue;
-      for (const ref of item.refs!) {
-        const target = find(ref);
-        const gone = target ? dropped.has(target) : skippedKeys.has(ref);
-        if (gone) {
-          skipped.push({ file: item.rule.file, reason: `${item.rule.key}: correlates rule '${ref}', which was skipped` });
+      if (dropped.has(item) || failed.has(item)) continue;
+      try {
+        resolveOne(item, find, skippedKeys, brokenKeys, dropped, failed);
+      } catch (err) {
+        if (err instanceof Skip) {
+          skipped.push({ file: item.rule.file, reason: err.reason });
           dropped.add(item);
-          changed = true;
-          break;
-        }
+        } else if (err instanceof RuleError) {
+          problems.push(err);
+          failed.set(item, err.unsupported);
+        } else throw err;
+        changed = true;
       }
     }
   }
   const counted = new Map<string, boolean>(); // rule key → generate because a correlation says so
   for (const item of correlations) {
-    if (dropped.has(item)) continue;
-    const rule = item.rule as CorrelationRule;
-    const refLine = (i: number): number | null => lineOf(item.doc, ['correlation', 'rules', i]) ?? lineOf(item.doc, ['correlation', 'rules']);
-    const keys: string[] = [];
-    const byRef = new Map<string, Loaded>();
-    for (const [i, ref] of item.refs!.entries()) {
-      const target = find(ref);
-      if (!target) {
-        throw new RuleError(rule.file, refLine(i), `correlation '${rule.key}' correlates rule '${ref}', which no loaded rule is named or has as id — fix the reference or load the file that defines it`);
-      }
-      if (target.rule.kind !== 'detection' && target.rule.kind !== 'correlation') {
-        throw new RuleError(rule.file, refLine(i), `correlation '${rule.key}' correlates '${ref}', a ${target.rule.kind} rule — a correlation can name only detection rules and other correlations`);
-      }
-      if (target === item) throw new RuleError(rule.file, refLine(i), `correlation '${rule.key}' names itself — name the rules it correlates`);
-      if (keys.includes(target.rule.key)) throw new RuleError(rule.file, refLine(i), `correlation '${rule.key}' names rule '${ref}' twice — name each rule once`);
-      keys.push(target.rule.key);
-      byRef.set(ref, target);
-      counted.set(target.rule.key, (counted.get(target.rule.key) ?? false) || item.generateBase === true);
-    }
-    rule.rules = keys;
-    rule.aliases = resolveAliases(item, byRef);
-    checkChainFields(item, keys.map((k) => find(k)!));
+    if (dropped.has(item) || failed.has(item)) continue;
+    for (const key of (item.rule as CorrelationRule).rules) counted.set(key, (counted.get(key) ?? false) || item.generateBase === true);
   }
-  checkCycles(correlations.filter((c) => !dropped.has(c)), find);
   for (const item of loaded) {
     const rule = item.rule;
     if (rule.kind === 'detection' && counted.has(rule.key)) rule.generate = item.generateAlone || counted.get(rule.key) === true;
     if (rule.kind === 'correlation' && counted.has(rule.key)) rule.generate = counted.get(rule.key) === true;
   }
   return dropped;
+}
+
+/** One correlation's rules and aliases; throws a RuleError for a problem, a Skip when it must be skipped. */
+function resolveOne(
+  item: Loaded,
+  find: (ref: string) => Loaded | undefined,
+  skippedKeys: Set<string>,
+  brokenKeys: Map<string, boolean>,
+  dropped: Set<Loaded>,
+  failed: Map<Loaded, boolean>,
+): void {
+  const rule = item.rule as CorrelationRule;
+  const refLine = (i: number): number | null => lineOf(item.doc, ['correlation', 'rules', i]) ?? lineOf(item.doc, ['correlation', 'rules']);
+  const keys: string[] = [];
+  const byRef = new Map<string, Loaded>();
+  for (const [i, ref] of item.refs!.entries()) {
+    const target = find(ref);
+    if (target && failed.has(target)) {
+      throw new RuleError(rule.file, refLine(i), `correlation '${rule.key}' correlates rule '${ref}', which cannot be used (its own problem is reported) — fix that rule`, failed.get(target));
+    }
+    if (target ? dropped.has(target) : skippedKeys.has(ref)) throw new Skip(`${rule.key}: correlates rule '${ref}', which was skipped`);
+    if (!target) {
+      if (brokenKeys.has(ref)) {
+        throw new RuleError(rule.file, refLine(i), `correlation '${rule.key}' correlates rule '${ref}', which cannot be used (its own problem is reported) — fix that rule`, brokenKeys.get(ref));
+      }
+      throw new RuleError(rule.file, refLine(i), `correlation '${rule.key}' correlates rule '${ref}', which no loaded rule is named or has as id — fix the reference or load the file that defines it`);
+    }
+    if (target.rule.kind !== 'detection' && target.rule.kind !== 'correlation') {
+      throw new RuleError(rule.file, refLine(i), `correlation '${rule.key}' correlates '${ref}', a ${target.rule.kind} rule — a correlation can name only detection rules and other correlations`);
+    }
+    if (target === item) throw new RuleError(rule.file, refLine(i), `correlation '${rule.key}' names itself — name the rules it correlates`);
+    if (keys.includes(target.rule.key)) throw new RuleError(rule.file, refLine(i), `correlation '${rule.key}' names rule '${ref}' twice — name each rule once`);
+    keys.push(target.rule.key);
+    byRef.set(ref, target);
+  }
+  rule.rules = keys;
+  rule.aliases = resolveAliases(item, byRef);
+  checkChainFields(item, keys.map((k) => find(k)!));
 }
 
 /** `aliases` with rule references resolved to keys; every alias used must give a field for every rule. */
@@ -802,41 +1019,112 @@ function checkChainFields(item: Loaded, targets: Loaded[]): void {
   }
 }
 
-function checkCycles(correlations: Loaded[], find: (ref: string) => Loaded | undefined): void {
+/**
+ * Correlations that name each other in a loop: the one that closes the loop
+ * has the problem; the others then name a rule that cannot be used.
+ */
+function checkCycles(correlations: Loaded[], find: (ref: string) => Loaded | undefined, problems: RuleError[], failed: Map<Loaded, boolean>): void {
   const state = new Map<Loaded, 'visiting' | 'done'>();
   const visit = (item: Loaded, path: string[]): void => {
     if (state.get(item) === 'done') return;
     if (state.get(item) === 'visiting') {
-      throw new RuleError(item.rule.file, lineOf(item.doc, ['correlation', 'rules']), `correlations name each other in a loop (${[...path, item.rule.key].join(' → ')}) — a chain must end in detection rules`);
+      if (!failed.has(item)) {
+        problems.push(new RuleError(item.rule.file, lineOf(item.doc, ['correlation', 'rules']), `correlations name each other in a loop (${[...path, item.rule.key].join(' → ')}) — a chain must end in detection rules`));
+        failed.set(item, false);
+      }
+      return;
     }
     state.set(item, 'visiting');
-    for (const key of (item.rule as CorrelationRule).rules) {
-      const target = find(key);
-      if (target?.rule.kind === 'correlation') visit(target, [...path, item.rule.key]);
+    for (const ref of item.refs ?? []) {
+      const target = find(ref);
+      if (target?.rule.kind === 'correlation' && target !== item) visit(target, [...path, item.rule.key]);
     }
     state.set(item, 'done');
   };
   for (const item of correlations) visit(item, []);
 }
 
+/** The line that gives a rule its key, for messages. */
+function keyLine(item: Loaded): number | null {
+  const field = item.name ? 'name' : item.rule.key === item.slug ? 'title' : 'id';
+  return lineOf(item.doc, [field]);
+}
+
 /**
- * The rules whose key matches one of the globs (picomatch, case-insensitive),
- * plus the rules a kept correlation names, down its whole chain. A rule
- * picked by name keeps its `generate`: a base rule of a correlation produces
- * no hits of its own unless `generate` says so (Sigma), however it was picked.
- * No globs keeps every rule.
+ * Gives each rule without `name` its key: the slug of its title, unless
+ * another rule has that slug or that name (case-insensitively), in which case
+ * every one of those unnamed rules is called by its id. The choice depends
+ * only on which rules are loaded, never on their order, so a rule keeps its
+ * name however the files are listed. An unnamed rule that needs its id and has
+ * none is a problem. Returns the rules that have a key.
  */
-export function selectRules(rules: Rule[], globs: string[]): Rule[] {
-  if (globs.length === 0) return rules;
-  const picked = new Set<string>();
+function assignKeys(loaded: Loaded[], problems: RuleError[]): Loaded[] {
+  const names = new Set(loaded.filter((i) => i.name).map((i) => i.name!.toLowerCase()));
+  const bySlug = new Map<string, Loaded[]>();
+  for (const item of loaded) {
+    if (item.name || !item.slug) continue;
+    const group = bySlug.get(item.slug) ?? [];
+    group.push(item);
+    bySlug.set(item.slug, group);
+  }
+  const out: Loaded[] = [];
+  for (const item of loaded) {
+    if (item.name) {
+      out.push(item);
+      continue;
+    }
+    const group = item.slug ? bySlug.get(item.slug)! : [];
+    if (item.slug && group.length === 1 && !names.has(item.slug)) {
+      item.rule.key = item.slug;
+    } else if (item.rule.id) {
+      item.rule.key = item.rule.id;
+    } else {
+      const other = group.find((g) => g !== item) ?? loaded.find((l) => l.name?.toLowerCase() === item.slug)!;
+      problems.push(new RuleError(item.rule.file, lineOf(item.doc, ['title']), `its title gives the name '${item.slug}', which ${other.rule.file}:${keyLine(other) ?? lineOf(other.doc, ['title']) ?? 1} also has, and it has no 'id' to be called by instead — add a unique 'name:' slug`));
+      continue;
+    }
+    out.push(item);
+  }
+  return out;
+}
+
+export interface RuleSelection {
+  /** `--rule`: names (globs), titles or ids; empty keeps every rule. */
+  globs?: string[];
+  /** `--min-level`: keep rules at or above this level. */
+  minLevel?: Level;
+}
+
+/**
+ * The rules `--rule` and `--min-level` pick, plus the rules a kept correlation
+ * names, down its whole chain. `--rule` matches a rule's name as a glob
+ * (picomatch, case-insensitive), or its title or id exactly
+ * (case-insensitive: a title has spaces and brackets that a glob would read
+ * as syntax). A picked rule keeps its `generate`: a base rule of a
+ * correlation produces no hits of its own unless `generate` says so (Sigma),
+ * however it was picked. A rule kept only because a picked correlation names
+ * it produces none. No globs and no level keeps every rule. Every rule has a
+ * known level (a missing one is read as medium when loading, an unknown one
+ * is a load error).
+ */
+export function selectRules(rules: Rule[], globsOrSelection: string[] | RuleSelection): Rule[] {
+  const { globs = [], minLevel } = Array.isArray(globsOrSelection) ? { globs: globsOrSelection } : globsOrSelection;
+  if (globs.length === 0 && !minLevel) return rules;
+  let picked = new Set<string>(globs.length === 0 ? rules.map((r) => r.key) : []);
   for (const glob of globs) {
     const isMatch = picomatch(glob, { nocase: true, dot: true });
-    const hits = rules.filter((r) => isMatch(r.key));
+    const exact = glob.trim().toLowerCase();
+    const hits = rules.filter((r) => isMatch(r.key) || r.title.toLowerCase() === exact || r.id?.toLowerCase() === exact);
     if (hits.length === 0) {
       const known = rules.map((r) => r.key);
-      throw new UsageError(`--rule '${glob}' matches no loaded rule — known rules: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}`);
+      throw new UsageError(`--rule '${glob}' matches no loaded rule's name, title or id — known rules: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''} (hunt rules lists them)`);
     }
     for (const r of hits) picked.add(r.key);
+  }
+  if (minLevel) {
+    const floor = LEVEL_ORDER.indexOf(minLevel);
+    const level = new Map(rules.map((r) => [r.key, LEVEL_ORDER.indexOf(r.level as Level)]));
+    picked = new Set([...picked].filter((k) => level.get(k)! >= floor));
   }
   const byKey = new Map(rules.map((r) => [r.key, r]));
   const keep = new Set<string>();
@@ -847,5 +1135,10 @@ export function selectRules(rules: Rule[], globs: string[]): Rule[] {
     if (rule?.kind === 'correlation') rule.rules.forEach(add);
   };
   picked.forEach(add);
-  return rules.filter((r) => keep.has(r.key));
+  const out: Rule[] = [];
+  for (const r of rules) {
+    if (picked.has(r.key)) out.push(r);
+    else if (keep.has(r.key)) out.push((r.kind === 'detection' || r.kind === 'correlation') && r.generate ? { ...r, generate: false } : r);
+  }
+  return out;
 }

@@ -2,6 +2,10 @@
 // (so a bad file is an exit-2 error naming file and line before any work
 // starts); the same data is handed to each worker, which compiles it again.
 
+/** Sigma levels, least severe first: `--min-level` keeps a rule whose level is at or after the one given. */
+export const LEVEL_ORDER = ['informational', 'low', 'medium', 'high', 'critical'] as const;
+export type Level = (typeof LEVEL_ORDER)[number];
+
 export interface RuleMeta {
   /** The hit's `rule` field: the rule's `name:` slug, else its `id`. */
   key: string;
@@ -11,6 +15,8 @@ export interface RuleMeta {
   id: string | null;
   /** The file the rule came from (for error messages). */
   file: string;
+  /** Sigma's `fields:`: paths whose values from the first event a hit carries in `fields`. */
+  outputFields?: string[];
   description?: string;
 }
 

@@ -21,7 +21,7 @@
 import { isAscii } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import type { ObjectError } from '../errors.js';
-import type { Candidate, CloudTrailEvent, EventView } from '../model.js';
+import type { Candidate, CloudTrailEvent, EventView, ObjectStats } from '../model.js';
 import type { Scope } from '../options.js';
 import { boundValue, contentDigest } from '../merge/canonical.js';
 import { CORRELATION_KINDS, correlationFields } from '../merge/correlation/index.js';
@@ -30,6 +30,8 @@ import { fieldValues } from '../rules/fields.js';
 import { needlesOf } from '../rules/needles.js';
 import type { Rule } from '../rules/types.js';
 import { MAX_OBJECT_BYTES, tooLarge } from '../stores/store.js';
+import { contextMatcher, contextNeedles, type ContextSpec } from './context.js';
+import { actorOf, targetOf } from './identity.js';
 import { Prefilter } from './prefilter.js';
 
 
@@ -38,26 +40,16 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{
 export interface ScannerOptions {
   /** Parse only the records that hold a needle (default: on). */
   prefilter?: boolean;
+  /** Candidates carry their whole record (`--events`). */
+  records?: boolean;
+  /** The `--context` pass: instead of the rules, match the hits' principals and addresses (their key is `context`). */
+  context?: ContextSpec;
 }
 
-/** What one scanned object contributed, for the summary. */
-export interface ObjectStats {
-  /** Uncompressed bytes. */
-  bytes: number;
-  /** Records in the object. */
-  records: number;
-  /** Events inside the scope (time window, accounts, regions). */
-  events: number;
-  /** Records that are not JSON objects. */
-  notObjects: number;
-  /** Events without a parsable `eventTime`. */
-  badTimes: number;
-  /** Earliest and latest eventTime among the events examined (epoch ms), null when none. */
-  firstMs: number | null;
-  lastMs: number | null;
-  /** A `recipientAccountId` other than the account folder of the object's key, when one was seen. */
-  otherAccount: string | null;
-}
+/** A record carried whole (`--events`) is bounded too, more loosely: CloudTrail's own events are at most 256 KB. */
+const RECORD_LIMITS = { depth: 64, bytes: 1024 * 1024 };
+
+export type { ObjectStats } from '../model.js';
 
 /** The object being scanned: its reference for `sources`, and its key's account when the layout gives one. */
 export interface ScanSource {
@@ -78,20 +70,28 @@ export class Scanner {
   private readonly regions: Set<string>;
   /** Undefined when every record must be parsed. */
   readonly prefilter: Prefilter | undefined;
+  private readonly records: boolean;
 
   constructor(
     rules: Rule[],
     private readonly filter: Scope,
     options: ScannerOptions = {},
   ) {
-    const needles = (options.prefilter ?? true) ? needlesOf(rules) : null;
+    const needles = !(options.prefilter ?? true) ? null : options.context ? contextNeedles(options.context) : needlesOf(rules);
     this.prefilter = needles === null ? undefined : new Prefilter(needles);
-    this.predicates = compileEventRules(rules).map(({ rule, match }) => ({ key: rule.key, match }));
+    this.predicates = options.context
+      ? [{ key: 'context', match: contextMatcher(options.context) }]
+      : compileEventRules(rules).map(({ rule, match }) => ({ key: rule.key, match }));
+    this.records = options.records ?? false;
     for (const rule of rules) {
       if (rule.kind === 'correlation') {
         for (const [base, paths] of correlationFields(rule, rules, CORRELATION_KINDS[rule.type])) this.addFields(base, paths);
+        // A correlation's hit takes its `fields` from its first event, which any rule down its chain may have matched.
+        for (const base of detectionRulesOf(rule, rules)) this.addFields(base, rule.outputFields ?? []);
       } else if (rule.kind === 'stateful') {
-        this.addFields(rule.key, rule.fields);
+        this.addFields(rule.key, [...rule.fields, ...(rule.outputFields ?? [])]);
+      } else {
+        this.addFields(rule.key, rule.outputFields ?? []);
       }
     }
     this.accounts = new Set(filter.accounts);
@@ -133,7 +133,26 @@ export class Scanner {
         return undefined;
       }
     }
-    return this.scanParsed(records, plain.length, selection.records, source);
+    const result = this.scanParsed(records, plain.length, selection.records, source);
+    if (!result.stats.covered) this.sampleFirstRecord(plain, source, result.stats);
+    return result;
+  }
+
+  /**
+   * The first record's eventTime, read from the text without parsing the
+   * record: the prefilter skipped the records without a rule literal, and
+   * this one says whether the object holds events of the window at all.
+   */
+  private sampleFirstRecord(plain: Buffer, source: ScanSource, stats: ObjectStats): void {
+    const head = plain.toString('latin1', 0, Math.min(plain.length, 16_384));
+    const m = /"eventTime":"([^"\\]{1,40})"/.exec(head);
+    const recipient = /"recipientAccountId":"(\d{12})"/.exec(head)?.[1] ?? null;
+    const region = /"awsRegion":"([a-z0-9-]{1,30})"/.exec(head)?.[1];
+    if (!m) return;
+    const t = eventTimeOf({ eventTime: m[1] });
+    if (t === undefined) return;
+    noteTime(stats, t);
+    if (this.inScope({ awsRegion: region }, t, recipient, source)) stats.covered = true;
   }
 
   /**
@@ -146,7 +165,7 @@ export class Scanner {
   }
 
   private scanParsed(records: readonly unknown[], bytes: number, count: number, source: ScanSource): ScanResult & { ok: true } {
-    const stats: ObjectStats = { bytes, records: count, events: 0, notObjects: 0, badTimes: 0, firstMs: null, lastMs: null, otherAccount: null };
+    const stats: ObjectStats = { bytes, records: count, events: 0, notObjects: 0, badTimes: 0, firstMs: null, lastMs: null, covered: false, otherAccount: null };
     const candidates: Candidate[] = [];
     for (const record of records) this.scanRecord(record, source, stats, candidates);
     return { ok: true, candidates, stats };
@@ -192,10 +211,10 @@ export class Scanner {
     }
     const recipient = stringOr(event.recipientAccountId);
     if (source.account !== undefined && recipient !== null && recipient !== source.account) stats.otherAccount ??= recipient;
+    noteTime(stats, t);
     if (!this.inScope(event, t, recipient, source)) return;
     stats.events++;
-    if (stats.firstMs === null || t < stats.firstMs) stats.firstMs = t;
-    if (stats.lastMs === null || t > stats.lastMs) stats.lastMs = t;
+    stats.covered = true;
     let matched: string[] | undefined;
     for (const p of this.predicates) {
       if (p.match(event)) (matched ??= []).push(p.key);
@@ -239,9 +258,17 @@ export class Scanner {
       region: stringOr(event.awsRegion),
       sourceIPAddress: stringOr(event.sourceIPAddress),
       actor: actorOf(event.userIdentity),
+      target: targetOf(event),
+      errorCode: stringOr(event.errorCode),
       fields,
+      ...(this.records ? { record: boundRecord(event) } : {}),
     };
   }
+}
+
+function noteTime(stats: ObjectStats, t: number): void {
+  if (stats.firstMs === null || t < stats.firstMs) stats.firstMs = t;
+  if (stats.lastMs === null || t > stats.lastMs) stats.lastMs = t;
 }
 
 /** gunzip when the bytes start with the gzip magic number, whatever the name says; also says whether it did. */
@@ -300,8 +327,23 @@ function stringOr(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-function actorOf(identity: unknown): string | null {
-  if (typeof identity !== 'object' || identity === null) return null;
-  const id = identity as Record<string, unknown>;
-  return stringOr(id.userName) ?? stringOr(id.arn) ?? stringOr(id.principalId) ?? stringOr(id.invokedBy) ?? stringOr(id.type);
+/** The record for `--events`, bounded; a record past the bounds keeps its identity and says why the rest is left out. */
+function boundRecord(event: CloudTrailEvent): CloudTrailEvent {
+  const bounded = boundValue(event, RECORD_LIMITS);
+  if (typeof bounded !== 'string') return bounded as CloudTrailEvent;
+  return { eventID: event.eventID, eventTime: event.eventTime, huntNote: bounded.replace('value omitted', 'record omitted') };
+}
+
+/** The detection rules a correlation rests on, down its whole chain. */
+function detectionRulesOf(rule: Rule, rules: readonly Rule[], seen = new Set<string>()): string[] {
+  if (rule.kind !== 'correlation') return [];
+  const out: string[] = [];
+  for (const key of rule.rules) {
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const target = rules.find((r) => r.key === key);
+    if (target?.kind === 'detection') out.push(key);
+    else if (target) out.push(...detectionRulesOf(target, rules, seen));
+  }
+  return out;
 }

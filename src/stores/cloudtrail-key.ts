@@ -146,6 +146,17 @@ const SKIP_BY_SERVICE: Record<string, SkipReason> = {
   'CloudTrail-Aggregated': 'aggregated',
 };
 
+/** The date folder a reference sits in (`YYYY/MM/DD`, or `YYYY/MM`, `YYYY` for a month or year folder), when it lies in the layout. */
+export function dayOf(reference: string): string | undefined {
+  const isFile = !/[\\/]$/.test(reference);
+  const place = placeOf(reference.split(/[\\/]/).filter(Boolean), isFile);
+  if (!place || place.year === undefined) return undefined;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (place.month === undefined) return String(place.year);
+  if (place.day === undefined) return `${place.year}/${pad(place.month)}`;
+  return `${place.year}/${pad(place.month)}/${pad(place.day)}`;
+}
+
 /** Why a folder (by its path segments) is left out unlisted, or undefined when it must be walked. */
 export function folderVerdict(segments: readonly string[], scope: Scope): SkipReason | undefined {
   if (isOtherServiceFolder(segments)) return 'other-service';

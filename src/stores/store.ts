@@ -19,8 +19,8 @@ export interface ObjectRef {
   account?: string;
 }
 
-/** Why a listed key was not scanned. */
-export type SkipReason = 'digest' | 'insight' | 'aggregated' | 'other-service' | 'not-a-log' | 'out-of-scope';
+export type { SkipReason } from '../model.js';
+import type { SkipReason } from '../model.js';
 
 export type Listed =
   /** `id` identifies the object whatever way it was reached (a real path, a bucket and key): scanned once. */

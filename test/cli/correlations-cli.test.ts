@@ -44,6 +44,6 @@ describe('the correlations of the bundled pack on samples/', () => {
     writeFileSync(rule, 'title: SAML provider deleted\nid: 6b1c2d3e-0000-4000-8000-000000000001\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  selection:\n    eventSource: iam.amazonaws.com\n    eventName: DeleteSAMLProvider\n    status: success\n  condition: selection\nlevel: medium\n');
     const run = await hunt(['--source', 'samples', '--rules', rule]);
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/warning: .*saml\.yml:10: rule '6b1c2d3e-0000-4000-8000-000000000001' reads field 'status', which CloudTrail records do not have/);
+    expect(run.stderr).toMatch(/warning: .*saml\.yml:10: rule 'saml-provider-deleted' reads field 'status', which CloudTrail records do not have/);
   });
 });

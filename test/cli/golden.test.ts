@@ -17,6 +17,7 @@ const CASES: string[][] = [
   ['--source', 'samples', '--region', 'eu-west-1'],
   ['--source', 'samples', '--rule', 'aws-iam-*'],
   ['--credential-report', 'samples/credential-report.csv'],
+  ['--source', 'samples', '--context', '1h'],
 ];
 
 /** Log objects in samples/, counted from the disk rather than trusted from the summary. */
@@ -37,6 +38,18 @@ async function golden(args: string[], stdout: string): Promise<string> {
   if (process.env.UPDATE_GOLDEN) await writeFile(file, stdout);
   return readFile(file, 'utf8');
 }
+
+describe('the summary on stderr, as a person reads it after the demo', () => {
+  it('says what was covered: window, event range, rules, hits per severity (golden, elapsed time blanked)', async () => {
+    const run = await hunt(['--source', 'samples', '--format', 'ndjson']);
+    const stderr = run.stderr.replace(/ in [\d.]+ s\)?/g, ' in <elapsed> s');
+    const file = path.join(ROOT, 'test/golden/summary_source_samples.txt');
+    if (process.env.UPDATE_GOLDEN) await writeFile(file, stderr);
+    expect(stderr).toBe(await readFile(file, 'utf8'));
+    expect(stderr).toMatch(/^hunt: window \(open/m);
+    expect(stderr).toMatch(/^hunt: events 2026-10-0/m);
+  });
+});
 
 describe('golden NDJSON on samples/', () => {
   for (const args of CASES) {
@@ -108,8 +121,10 @@ describe('the demo over samples/', () => {
 
   it('prints a table with the hits and the summary on stderr', async () => {
     const run = await hunt(['--source', 'samples', '--format', 'table']);
-    // Piped, the table takes 80 columns: the columns of highest priority.
-    expect(run.stdout).toMatch(/^time\s+rule\s+actor\s+source IP\s+count\n/);
+    // Piped, there is no width to fit: every cell whole (as --wide), one hit a line.
+    expect(run.stdout).toMatch(/^time\s+rule\s+severity\s+target\s+actor\s+source IP\s+count\s+account\s+region\s+eventName\s*\n/);
+    expect(run.stdout).toContain('aws-iam-user-password-without-mfa');
+    expect(run.stdout).toContain('arn:aws:sts::444455556666:assumed-role/PlatformAdmin/ops.kim');
     expect(run.stdout.trimEnd().split('\n')).toHaveLength(26);
     expect(run.stdout).toMatch(/maria\.garcia/);
     expect(run.stderr).toContain(`hunt: scanned ${await sampleLogObjects()} objects`);

@@ -281,7 +281,7 @@ describe('pipes and signals', () => {
 
 describe('usage errors', () => {
   const cases: [string[], RegExp][] = [
-    [['--source', 'samples', '--bogus'], /Unknown argument: bogus/],
+    [['--source', 'samples', '--bogus'], /unknown flag --bogus/],
     [['--source', 'samples', '--since', '30x'], /--since "30x": not a duration or a date/],
     [['--source', 'samples', '--since', '2026-10-08', '--until', '2026-10-01'], /--until .* is not after --since/],
     [['--source', 'no/such/folder'], /--source no\/such\/folder: no such file or folder/],

@@ -18,12 +18,19 @@ const hasScript = (() => {
   }
 })();
 
+function withoutColorVars(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && k !== 'NO_COLOR' && k !== 'FORCE_COLOR') out[k] = v;
+  return out;
+}
+
 /** What the table puts on a terminal `cols` wide (stderr left out), line by line. */
 function tableAt(cols: number, env: Record<string, string> = { NO_COLOR: '1' }): string[] {
   const out = execFileSync('script', ['-qec', `stty cols ${cols}; node "${BIN}" --source samples 2>/dev/null`, '/dev/null'], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env },
+    // FORCE_COLOR, even empty, forces colour (Node's convention): the test's own runner may set it.
+    env: { ...withoutColorVars(process.env), ...env },
   });
   return out.split(/\r?\n/).filter((l) => l !== '');
 }

@@ -18,6 +18,8 @@ export function hit(fields: Partial<Hit> = {}): Hit {
     eventName: 'ConsoleLogin',
     eventIDs: ['e1', 'e2', 'e3'],
     sources: ['samples/AWSLogs/111122223333/CloudTrail/us-east-1/2026/10/06/a.json.gz'],
+    target: null,
+    fields: {},
     ...fields,
   };
 }

@@ -7,7 +7,7 @@ function midHunt(): Tally {
   const t = new Tally();
   for (let i = 0; i < 40; i++) t.noteListed(250_000); // 10 MB stored
   t.listingDone = true;
-  for (let i = 0; i < 10; i++) t.addScanned({ bytes: 2_000_000, records: 1000, events: 1000, notObjects: 0, badTimes: 0, firstMs: null, lastMs: null, otherAccount: null }, 250_000);
+  for (let i = 0; i < 10; i++) t.addScanned({ bytes: 2_000_000, records: 1000, events: 1000, notObjects: 0, badTimes: 0, firstMs: null, lastMs: null, covered: false, otherAccount: null }, 250_000);
   t.addFailed('bad-gzip');
   return t;
 }
@@ -31,7 +31,7 @@ describe('progressLine', () => {
     const t = new Tally();
     t.listed = 4;
     t.listingDone = true;
-    t.addScanned({ bytes: 3_000_000, records: 5, events: 5, notObjects: 0, badTimes: 0, firstMs: null, lastMs: null, otherAccount: null });
+    t.addScanned({ bytes: 3_000_000, records: 5, events: 5, notObjects: 0, badTimes: 0, firstMs: null, lastMs: null, covered: false, otherAccount: null });
     expect(progressLine(t, 2000, 200)).toBe('hunt: scanned 1/4 objects, 3.0 MB, 1.5 MB/s, ETA 0:06, 5 examined');
   });
 

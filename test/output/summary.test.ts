@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { shortTime, summary, Tally } from '../../src/output/summary.js';
 import { hit, variedHits } from './hits.js';
 
-const stats = (events: number) => ({ bytes: 2_000_000, records: events, events, notObjects: 0, badTimes: 0, firstMs: null, lastMs: null, otherAccount: null });
+const stats = (events: number) => ({ bytes: 2_000_000, records: events, events, notObjects: 0, badTimes: 0, firstMs: null, lastMs: null, covered: false, otherAccount: null });
 const ms = (iso: string) => Date.parse(iso);
 
 function tally(): Tally {

@@ -127,6 +127,12 @@ describe('temporal_ordered with aliases', () => {
     const hits = run(rules({ dedupMs: 5 * 60_000 }), [removed(at(0), 'maria'), login(at(1), 'maria'), removed(at(10), 'maria'), login(at(11), 'maria')]);
     expect(hits.map((h) => h.time)).toEqual([at(0), at(10)]);
   });
+  it('the hit\'s target is the grouped user, through an alias whatever its name (the victim, not the caller)', () => {
+    const named = rules().map((r) => (r.kind === 'correlation' ? { ...r, groupBy: ['recipientAccountId', 'who'], aliases: { who: r.aliases.user! } } : r));
+    const hits = run(named, [removed(at(0), 'maria'), login(at(5), 'maria')]);
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatchObject({ actor: 'ci-admin', group: { who: 'maria' }, target: 'maria' });
+  });
   it('events lacking the aliased field group as null together', () => {
     const anon = c(ev(at(1), { userIdentity: { type: 'Root' } }), ['login']);
     const noName = c(ev(at(0), { eventName: 'DeactivateMFADevice', requestParameters: {} }), ['removed']);

@@ -39,6 +39,8 @@ describe('single-event detection rules', () => {
         eventName: 'DeactivateMFADevice',
         eventIDs: ['e1'],
         sources: ['a.json.gz'],
+        target: 'alice',
+        fields: {},
       },
     ]);
   });

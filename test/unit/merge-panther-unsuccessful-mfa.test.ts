@@ -77,6 +77,8 @@ describe('Panther AWS.Unsuccessful.MFA.attempt through the merge stage', () => {
         eventName: 'ConsoleLogin',
         eventIDs: ['d38ce1b3-4575-4cb8-a632-611b8243bfc3', 'd38ce1b3-4575-4cb8-a632-611b8243bfc4'],
         sources: ['AWSLogs/111122223333/CloudTrail/us-east-1/2022/11/10/x.json.gz'],
+        target: 'anaya',
+        fields: {},
       },
     ]);
   });

@@ -19,6 +19,8 @@ function hit(over: Partial<Hit>): Hit {
     eventName: null,
     eventIDs: ['e1'],
     sources: ['s'],
+    target: null,
+    fields: {},
     ...over,
   };
 }

@@ -92,6 +92,8 @@ describe('stateful rule aws-iam-user-password-without-mfa', () => {
         eventName: 'CreateLoginProfile',
         eventIDs: ['p1'],
         sources: ['trail/a.json.gz'],
+        target: 'alice',
+        fields: {},
       },
     ]);
   });

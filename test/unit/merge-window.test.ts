@@ -160,7 +160,7 @@ describe('threshold window (aws-console-login-mfa-failures)', () => {
     const [hit] = run([cand(failure('e1', at(0))), cand(failure('e2', at(1)))]);
     expect(Object.keys(hit!)).toEqual([
       'rule', 'title', 'severity', 'time', 'lastTime', 'count', 'group',
-      'account', 'region', 'actor', 'sourceIPAddress', 'eventName', 'eventIDs', 'sources',
+      'account', 'region', 'actor', 'sourceIPAddress', 'eventName', 'eventIDs', 'sources', 'target', 'fields',
     ]);
   });
 

@@ -52,11 +52,13 @@ describe('credential report (aws-iam-user-mfa)', () => {
         eventName: null,
         eventIDs: [],
         sources: [FILE],
+        target: 'bobert-password-enabled-mfa-disabled',
+        fields: {},
       },
     ]);
     expect(Object.keys(hits[0]!)).toEqual([
       'rule', 'title', 'severity', 'time', 'lastTime', 'count', 'group',
-      'account', 'region', 'actor', 'sourceIPAddress', 'eventName', 'eventIDs', 'sources',
+      'account', 'region', 'actor', 'sourceIPAddress', 'eventName', 'eventIDs', 'sources', 'target', 'fields',
     ]);
   });
 

@@ -37,14 +37,14 @@ logsource:
 `;
 
 describe('SigmaHQ-style CloudTrail rules', () => {
-  it('load, keyed by id when they have no name, and skip other logsources with a reason', async () => {
+  it('load, named by a slug of their title when they have no name, and skip other logsources with a reason', async () => {
     const { rules, skipped } = await loadRules([fixtures]);
     expect(rules.map((r) => r.key)).toEqual([
-      '0d7a3c55-61e1-4b52-9b37-0f4d8e2c7a10',
-      '3f1b9d24-8e6a-4c77-a0f2-5b9c1d7e3a21',
+      'cloudtrail-logging-stopped-or-trail-deleted',
+      'iam-user-or-access-key-created-by-an-unexpected-principal',
       'signin-failure',
       'signin-failures-by-ip',
-      '9c2e7a51-0b3d-4f68-8a1e-6d4c2b9f0e32',
+      'session-token-requested-from-a-listed-network',
     ]);
     expect(rules[1]).toMatchObject({ kind: 'detection', title: 'IAM User Or Access Key Created By An Unexpected Principal', level: 'high', generate: true });
     expect(skipped).toEqual([
@@ -55,12 +55,12 @@ describe('SigmaHQ-style CloudTrail rules', () => {
   it('match and do not match as their detections say', async () => {
     const { rules } = await loadRules([fixtures]);
     const m = new Map(compileEventRules(rules).map((c) => [c.rule.key, c.match]));
-    const trail = m.get('0d7a3c55-61e1-4b52-9b37-0f4d8e2c7a10')!;
+    const trail = m.get('cloudtrail-logging-stopped-or-trail-deleted')!;
     expect(trail({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging' })).toBe(true);
     expect(trail({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', errorCode: 'AccessDenied' })).toBe(false);
     expect(trail({ eventSource: 'cloudtrail.amazonaws.com', eventName: 'StartLogging' })).toBe(false);
 
-    const backdoor = m.get('3f1b9d24-8e6a-4c77-a0f2-5b9c1d7e3a21')!;
+    const backdoor = m.get('iam-user-or-access-key-created-by-an-unexpected-principal')!;
     const byHuman = { userIdentity: { arn: 'arn:aws:iam::1:user/mallory' } };
     expect(backdoor({ eventSource: 'iam.amazonaws.com', eventName: 'CreateUser', ...byHuman })).toBe(true);
     expect(backdoor({ eventSource: 'iam.amazonaws.com', eventName: 'CreateAccessKey', ...byHuman })).toBe(true);
@@ -68,7 +68,7 @@ describe('SigmaHQ-style CloudTrail rules', () => {
     expect(backdoor({ eventSource: 'iam.amazonaws.com', eventName: 'CreateUser', userIdentity: { invokedBy: 'cloudformation.amazonaws.com' } })).toBe(false);
     expect(backdoor({ eventSource: 'iam.amazonaws.com', eventName: 'DeleteUser', ...byHuman })).toBe(false);
 
-    const sts = m.get('9c2e7a51-0b3d-4f68-8a1e-6d4c2b9f0e32')!;
+    const sts = m.get('session-token-requested-from-a-listed-network')!;
     const call = { eventSource: 'sts.amazonaws.com', eventName: 'GetSessionToken', userAgent: 'aws-cli/2' };
     expect(sts({ ...call, sourceIPAddress: '198.51.100.77' })).toBe(true);
     expect(sts({ ...call, sourceIPAddress: '2001:db8:dead:1::2' })).toBe(true);
@@ -153,10 +153,10 @@ describe('rule errors name the file and the line', () => {
   it('a duplicate YAML key', async () => {
     at(await loadError({ 'dup.yml': `title: T\ntitle: U\n` }), 'dup.yml', 2);
   });
-  it('a rule with neither name nor id', async () => {
-    const err = await loadError({ 'x.yml': `title: T\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  s:\n    a: 1\n  condition: s\n` });
+  it('a rule with no name, no id and no title', async () => {
+    const err = await loadError({ 'x.yml': `status: test\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  s:\n    a: 1\n  condition: s\n` });
     at(err, 'x.yml', 1);
-    expect(err.message).toMatch(/neither 'name' nor 'id'/);
+    expect(err.message).toMatch(/no 'name', no 'id' and no title/);
   });
   it('an unknown modifier, on its own line', async () => {
     const err = await loadError({ 'm.yml': `${header}detection:\n  s:\n    a: 1\n    b|nope: 2\n  condition: s\n` });
