@@ -183,6 +183,61 @@ export function stories(): Story[] {
     { note: 'root signs in with a password only', record: consoleLogin({ rng, actor: rootUser(B), time: '2026-10-08T07:45:12Z', success: true, mfaUsed: false, sourceIPAddress: '203.0.113.200', userAgent: USER_AGENTS.chrome }) },
   ];
 
+  // The stories below come after the first seven, so the eventIDs drawn for those stay as they were.
+  const sprayIp = '203.0.113.77';
+  /** A failed sign-in at the password (MFAUsed No); `hidden` as CloudTrail writes a name that does not exist. */
+  const failedSignIn = (account: string, user: string, time: string, ip: string, region = 'us-east-1'): CloudTrailRecord => {
+    const hidden = user === HIDDEN;
+    const record = consoleLogin({ rng, actor: iamUser(account, user), region, time, success: false, mfaUsed: false, sourceIPAddress: ip, userAgent: USER_AGENTS.chrome });
+    if (hidden) {
+      // CloudTrail names no principal for a user that does not exist.
+      const id = record.userIdentity as Record<string, unknown>;
+      delete id.arn;
+      delete id.principalId;
+    }
+    return record;
+  };
+  const spray: StoryEvent[] = [
+    { note: 'failed password for priya.nair', record: failedSignIn(A, 'priya.nair', '2026-10-05T21:10:04Z', sprayIp) },
+    { note: 'failed password for daniel.kim', record: failedSignIn(A, 'daniel.kim', '2026-10-05T21:16:40Z', sprayIp) },
+    { note: "failed sign-in as 'admin', a name that does not exist: CloudTrail hides it", record: failedSignIn(A, HIDDEN, '2026-10-05T21:22:13Z', sprayIp) },
+    { note: 'failed password for lena.schmidt', record: failedSignIn(A, 'lena.schmidt', '2026-10-05T21:29:51Z', sprayIp) },
+    { note: "failed sign-in as 'administrator', also hidden (the same name to the count)", record: failedSignIn(A, HIDDEN, '2026-10-05T21:35:02Z', sprayIp) },
+    { note: 'failed password for maria.garcia', record: failedSignIn(A, 'maria.garcia', '2026-10-05T21:41:37Z', sprayIp) },
+    { note: 'failed password for terraform (a key user without a password fails the same way)', record: failedSignIn(A, 'terraform', '2026-10-05T21:52:18Z', sprayIp) },
+  ];
+  const sprayNearMiss: StoryEvent[] = [
+    { note: 'failed password for li.wei', record: failedSignIn(B, 'li.wei', '2026-10-06T20:01:10Z', '198.51.100.91', 'eu-west-1') },
+    { note: 'failed password for sam.okafor', record: failedSignIn(B, 'sam.okafor', '2026-10-06T20:09:45Z', '198.51.100.91', 'eu-west-1') },
+    { note: 'failed sign-in as a name that does not exist', record: failedSignIn(B, HIDDEN, '2026-10-06T20:14:02Z', '198.51.100.91', 'eu-west-1') },
+    { note: 'failed password for nina.petrova', record: failedSignIn(B, 'nina.petrova', '2026-10-06T20:22:30Z', '198.51.100.91', 'eu-west-1') },
+    { note: 'another name that does not exist', record: failedSignIn(B, HIDDEN, '2026-10-06T20:31:55Z', '198.51.100.91', 'eu-west-1') },
+    { note: 'failed password for intern.tom', record: failedSignIn(B, 'intern.tom', '2026-10-06T20:40:19Z', '198.51.100.91', 'eu-west-1') },
+  ];
+
+  const rootFail = (account: string, time: string, ip: string): CloudTrailRecord =>
+    consoleLogin({ rng, actor: rootUser(account), time, success: false, mfaUsed: false, sourceIPAddress: ip, userAgent: USER_AGENTS.firefox });
+  const rootBrute: StoryEvent[] = [
+    { note: 'failed root password', record: rootFail(B, '2026-10-08T03:10:07Z', '198.51.100.66') },
+    { note: 'failed root password', record: rootFail(B, '2026-10-08T03:12:44Z', '198.51.100.66') },
+    { note: 'failed root password', record: rootFail(B, '2026-10-08T03:15:20Z', '198.51.100.66') },
+    { note: 'failed root password', record: rootFail(B, '2026-10-08T03:19:58Z', '198.51.100.66') },
+    { note: 'failed root password, the fifth in 14m51s', record: rootFail(B, '2026-10-08T03:24:58Z', '198.51.100.66') },
+  ];
+  const rootNearMiss: StoryEvent[] = [
+    { note: 'failed root password', record: rootFail(A, '2026-10-07T22:00:31Z', '203.0.113.140') },
+    { note: 'failed root password', record: rootFail(A, '2026-10-07T22:04:12Z', '203.0.113.140') },
+    { note: 'failed root password', record: rootFail(A, '2026-10-07T22:09:40Z', '203.0.113.140') },
+    { note: 'failed root password, the fourth: then nothing', record: rootFail(A, '2026-10-07T22:13:05Z', '203.0.113.140') },
+  ];
+
+  const internTom = iamUser(B, 'intern.tom');
+  const registered: StoryEvent[] = [
+    { note: "intern.tom's access key creates a virtual device named after itself", record: createVirtualMFADevice({ rng, actor: internTom, deviceName: 'intern.tom', time: '2026-10-08T10:31:22Z', sourceIPAddress: '198.51.100.180' }) },
+    { note: 'and enables it for nina.petrova', record: enableMFADevice({ rng, actor: internTom, userName: 'nina.petrova', serialNumber: mfaArn(B, 'intern.tom'), time: '2026-10-08T10:32:05Z', sourceIPAddress: '198.51.100.180' }) },
+    { note: 'li.wei enables a new device for himself with his own access key', record: enableMFADevice({ rng, actor: liWei, userName: 'li.wei', serialNumber: mfaArn(B, 'li.wei-2'), time: '2026-10-08T11:15:40Z', sourceIPAddress: '203.0.113.14' }) },
+  ];
+
   return [
     {
       title: 'MFA fatigue, MFA removal and sign-in without MFA (maria.garcia, 111122223333)',
@@ -205,7 +260,27 @@ export function stories(): Story[] {
           events: [5],
           note: 'the sign-in without MFA proves a password and no device; the stretch ends at the EnableMFADevice of 2026-10-07T08:30:45Z (not part of the hit)',
         },
+        {
+          rule: 'aws-mfa-failures-then-login',
+          time: '2026-10-06T09:12:05Z',
+          lastTime: '2026-10-06T10:09:14Z',
+          count: 4,
+          group: GROUP_USER(A, 'maria.garcia'),
+          events: [0, 1, 2, 5],
+          note: 'the chain: the MFA-failure threshold was met at the second failure (09:16:41), and she signed in 52 minutes later; the hit holds the threshold hit\'s three failures and the sign-in',
+        },
+        {
+          rule: 'aws-mfa-removed-then-login-without-mfa',
+          time: '2026-10-06T10:05:31Z',
+          lastTime: '2026-10-06T10:09:14Z',
+          count: 2,
+          group: { recipientAccountId: A, user: 'maria.garcia' },
+          events: [3, 5],
+          note: 'the deactivation names her in requestParameters.userName, the sign-in in userIdentity.userName: the alias user joins them. The DeleteVirtualMFADevice names only the device and is not part of it',
+        },
+        { rule: 'aws-iam-mfa-device-registered-for-other-user', time: '2026-10-07T08:28:10Z', lastTime: '2026-10-07T08:28:10Z', count: 1, group: {}, events: [8], note: 'the responder is a role session: a device registered for another user. Expected, and listed as the rule\'s false positive' },
         { rule: 'aws-iam-mfa-device-enabled', time: '2026-10-07T08:30:45Z', lastTime: '2026-10-07T08:30:45Z', count: 1, group: {}, events: [9] },
+        { rule: 'aws-iam-mfa-device-registered-for-other-user', time: '2026-10-07T08:30:45Z', lastTime: '2026-10-07T08:30:45Z', count: 1, group: {}, events: [9] },
       ],
       quiet: [
         'the DeactivateMFADevice comes before anything tells the stateful rule that maria.garcia has a password, so it opens nothing',
@@ -224,7 +299,10 @@ export function stories(): Story[] {
       text: 'li.wei fumbles a one-time code twice, twenty minutes apart, then signs in with MFA.',
       events: nearMiss,
       hits: [],
-      quiet: ['aws-console-login-mfa-failures must not fire: the two failures are 20m36s apart, more than the 15-minute timespan'],
+      quiet: [
+        'aws-console-login-mfa-failures must not fire: the two failures are 20m36s apart, more than the 15-minute timespan',
+        'aws-mfa-failures-then-login must not fire: the sign-in with MFA follows failures that never met the threshold',
+      ],
     },
     {
       title: 'A console user that never gets MFA (deploy-bot, 444455556666)',
@@ -261,7 +339,9 @@ export function stories(): Story[] {
           events: [1],
           note: 'a short stretch: it ends at the EnableMFADevice of 12:01:52Z, which is not part of the hit',
         },
+        { rule: 'aws-iam-mfa-device-registered-for-other-user', time: '2026-10-06T12:01:40Z', lastTime: '2026-10-06T12:01:40Z', count: 1, group: {}, events: [2], note: 'an administrator (a role session) creating a device for a user: the rule\'s listed false positive' },
         { rule: 'aws-iam-mfa-device-enabled', time: '2026-10-06T12:01:52Z', lastTime: '2026-10-06T12:01:52Z', count: 1, group: {}, events: [3] },
+        { rule: 'aws-iam-mfa-device-registered-for-other-user', time: '2026-10-06T12:01:52Z', lastTime: '2026-10-06T12:01:52Z', count: 1, group: {}, events: [3] },
       ],
       quiet: [],
     },
@@ -282,17 +362,94 @@ export function stories(): Story[] {
           note: 'count 2, not 3: the duplicate delivery is the same event. Without dedup the duplicate alone would make a hit',
         },
       ],
-      quiet: ['aws-iam-mfa-device-deactivated must not fire: the DeactivateMFADevice failed with errorCode AccessDenied'],
+      quiet: [
+        'aws-iam-mfa-device-deactivated must not fire: the DeactivateMFADevice failed with errorCode AccessDenied',
+        'aws-mfa-failures-then-login must not fire: sam.okafor does not sign in after the failures',
+      ],
     },
     {
       title: 'Root sign-in without MFA (444455556666)',
       text: 'The root user of 444455556666 signs in with a password only.',
       events: root,
       hits: [{ rule: 'aws-console-login-without-mfa', time: '2026-10-08T07:45:12Z', lastTime: '2026-10-08T07:45:12Z', count: 1, group: {}, events: [0] }],
-      quiet: ['no stateful hit: the stateful rule is about IAM users, not root'],
+      quiet: [
+        'no stateful hit: the stateful rule is about IAM users, not root',
+        'aws-mfa-removed-then-login-without-mfa must not fire: no MFA device was removed before it (nor before deploy-bot\'s sign-in without MFA)',
+      ],
+    },
+    {
+      title: 'Password spraying with hidden names (111122223333, us-east-1)',
+      text:
+        'From one address, someone tries one password against seven user names in 42 minutes. Two of the names do not exist, and CloudTrail ' +
+        'writes HIDDEN_DUE_TO_SECURITY_REASONS as their user name: both count as one name. Five real names and the hidden one make six names, ' +
+        'more than five.',
+      events: spray,
+      hits: [
+        {
+          rule: 'aws-console-password-spraying',
+          time: '2026-10-05T21:10:04Z',
+          lastTime: '2026-10-05T21:52:18Z',
+          count: 8,
+          group: { recipientAccountId: A, awsRegion: 'us-east-1' },
+          events: [0, 1, 2, 3, 4, 5, 6],
+          note: 'the two hidden names count once, so the sixth distinct name is terraform\'s, at 21:52:18, which meets the condition. Count 8: a background failure of lena.schmidt from another address (21:49:27) falls in the same hour and account and is part of the hit',
+        },
+      ],
+      quiet: ['aws-console-login-mfa-failures must not fire: these fail at the password (MFAUsed No), not at the MFA step'],
+    },
+    {
+      title: 'Near miss: five names in an hour (444455556666, eu-west-1)',
+      text:
+        'Failed sign-ins for four real users and two names that do not exist, within 40 minutes: the hidden names count as one, so the ' +
+        'account sees five names, not more than five.',
+      events: sprayNearMiss,
+      hits: [],
+      quiet: ['aws-console-password-spraying must not fire: five distinct names (li.wei, sam.okafor, nina.petrova, intern.tom, and HIDDEN_DUE_TO_SECURITY_REASONS once)'],
+    },
+    {
+      title: 'Root password guessing (444455556666)',
+      text: 'Five failed root sign-ins from one address within 14 minutes 51 seconds.',
+      events: rootBrute,
+      hits: [
+        {
+          rule: 'aws-root-console-login-failures',
+          time: '2026-10-08T03:10:07Z',
+          lastTime: '2026-10-08T03:24:58Z',
+          count: 5,
+          group: { recipientAccountId: B },
+          events: [0, 1, 2, 3, 4],
+        },
+      ],
+      quiet: ['aws-console-password-spraying must not fire: the root sign-ins carry no user name and are not counted as names'],
+    },
+    {
+      title: 'Near miss: four failed root sign-ins (111122223333)',
+      text: 'Four failed root sign-ins within 13 minutes, then nothing.',
+      events: rootNearMiss,
+      hits: [],
+      quiet: ['aws-root-console-login-failures must not fire: four failures, not five'],
+    },
+    {
+      title: 'An MFA device registered on someone else (nina.petrova, 444455556666)',
+      text:
+        "intern.tom's access key creates a virtual MFA device and enables it for nina.petrova: whoever holds the key can now answer " +
+        "nina.petrova's MFA prompts. Later li.wei enables a second device for himself, with his own key.",
+      events: registered,
+      hits: [
+        { rule: 'aws-iam-mfa-device-enabled', time: '2026-10-08T10:32:05Z', lastTime: '2026-10-08T10:32:05Z', count: 1, group: {}, events: [1] },
+        { rule: 'aws-iam-mfa-device-registered-for-other-user', time: '2026-10-08T10:32:05Z', lastTime: '2026-10-08T10:32:05Z', count: 1, group: {}, events: [1], note: 'the caller intern.tom is not the user the device is enabled for' },
+        { rule: 'aws-iam-mfa-device-enabled', time: '2026-10-08T11:15:40Z', lastTime: '2026-10-08T11:15:40Z', count: 1, group: {}, events: [2] },
+      ],
+      quiet: [
+        'aws-iam-mfa-device-registered-for-other-user must not fire on the CreateVirtualMFADevice: an IAM user with a long-term key creating a device named after itself',
+        "aws-iam-mfa-device-registered-for-other-user must not fire on li.wei's EnableMFADevice: he enables his own device with his own long-term key",
+      ],
     },
   ];
 }
+
+/** The user name CloudTrail writes for a sign-in as a name that does not exist. */
+const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 
 /* ------------------------------------------------------ credential report */
 
@@ -421,7 +578,7 @@ function incidentsMarkdown(all: Story[], keysOf: Map<string, string[]>, summary:
   out.push('');
   out.push('## Credential report (`credential-report.csv`, account 444455556666)');
   out.push('');
-  out.push('- `<root_account>`: password_enabled `not_supported`, no finding.');
+  out.push('- `<root_account>`: mfa_active false: the one `aws-root-account-mfa` hit, group `{"user":"<root_account>","arn":"arn:aws:iam::444455556666:root"}`, account 444455556666, time and lastTime null, count 1 (its password_enabled reads `not_supported`, so `aws-iam-user-mfa` does not see it).');
   out.push('- deploy-bot: password, no MFA: the one `aws-iam-user-mfa` hit, group `{"user":"deploy-bot","arn":"arn:aws:iam::444455556666:user/deploy-bot"}`, account 444455556666, time and lastTime null, count 1.');
   out.push('- jane.doe, li.wei, nina.petrova, sam.okafor: password and MFA, no finding.');
   out.push('- intern.tom, svc-backup: access keys only (no password, no MFA), no finding.');
@@ -438,10 +595,12 @@ function incidentsMarkdown(all: Story[], keysOf: Map<string, string[]>, summary:
     out.push(`| ${i + 1} | ${h.time} | ${h.rule} | ${h.count} | ${String(first.recipientAccountId)} | ${actorOf(first)} | ${ids} |`);
   });
   out.push(`| ${hits.length + 1} | (null) | aws-iam-user-mfa | 1 | 444455556666 | deploy-bot | (none) |`);
+  out.push(`| ${hits.length + 2} | (null) | aws-root-account-mfa | 1 | 444455556666 | <root_account> | (none) |`);
   out.push('');
   const byRule = new Map<string, number>();
   for (const { h } of hits) byRule.set(h.rule, (byRule.get(h.rule) ?? 0) + 1);
   byRule.set('aws-iam-user-mfa', 1);
+  byRule.set('aws-root-account-mfa', 1);
   out.push('Per rule: ' + [...byRule.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([r, n]) => `${r} ${n}`).join(', ') + '.');
   out.push('');
   return out.join('\n');

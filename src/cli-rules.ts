@@ -48,7 +48,7 @@ export async function rulesCommand(argv: string[], io: CliIO, report: (line: str
   const minLevel = parsed.minLevel === undefined ? undefined : parseLevel(parsed.minLevel as string);
   const skipUnsupported = parsed.skipUnsupported === true;
 
-  const { rules, skipped, problems } = await inspectRules(paths.length > 0 ? paths : [bundledRulesDir()]);
+  const { rules, skipped, problems, warnings } = await inspectRules(paths.length > 0 ? paths : [bundledRulesDir()]);
   await io.stdout(listing(globs.length > 0 || minLevel ? selectRules(rules, { globs, minLevel }) : rules));
 
   let errors = 0;
@@ -60,6 +60,8 @@ export async function rulesCommand(argv: string[], io: CliIO, report: (line: str
       errors++;
     }
   }
+  // Rules that load but may never fire as written: not problems, but worth a look.
+  for (const w of warnings) report(`warning: ${w}`);
   const unsupported = problems.filter((p) => p.unsupported).length;
   const parts = [`${rules.length} rule(s) load`];
   if (skipped.length > 0) parts.push(`${skipped.length} skipped, not for AWS CloudTrail (first: ${skipped[0]!.file}: ${skipped[0]!.reason})`);

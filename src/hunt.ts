@@ -40,9 +40,9 @@ const READERS: Record<HuntOptions['engine'], () => Promise<Reader>> = {
 export { prepareRules, prepareRuleSet, type PreparedRules } from './rules/prepare.js';
 
 export async function hunt(opts: HuntOptions, rules: Rule[], stores: Store[], io: HuntIO): Promise<HuntResult> {
-  const posture = rules.find((r): r is PostureRule => r.kind === 'posture');
-  if (opts.credentialReport && !posture) {
-    throw new UsageError('--credential-report needs the posture rule aws-iam-user-mfa, which --rules/--rule/--min-level left out');
+  const posture = rules.filter((r): r is PostureRule => r.kind === 'posture');
+  if (opts.credentialReport && posture.length === 0) {
+    throw new UsageError('--credential-report needs a posture rule (aws-iam-user-mfa, aws-root-account-mfa), which --rules/--rule/--min-level left out');
   }
   const ctx: ReadContext = { opts, rules, stores, merge: new Merge(rules), tally: new Tally(), io, reports: [] };
   let interrupted = false;
@@ -60,7 +60,7 @@ export async function hunt(opts: HuntOptions, rules: Rule[], stores: Store[], io
     contextTally = pass.tally;
     interrupted = pass.interrupted;
   }
-  if (posture && !interrupted) {
+  if (posture.length > 0 && !interrupted) {
     const postureHits = await readCredentialReports(ctx, posture);
     if (postureHits.length > 0) hits = sortHits(hits.concat(postureHits));
   }
@@ -73,7 +73,7 @@ export async function hunt(opts: HuntOptions, rules: Rule[], stores: Store[], io
  * is input like any object: one that cannot be read as a report is FAILED and
  * named, and the hunt goes on; a bad `--credential-report` is a usage error.
  */
-async function readCredentialReports(ctx: ReadContext, posture: PostureRule): Promise<Hit[]> {
+async function readCredentialReports(ctx: ReadContext, posture: readonly PostureRule[]): Promise<Hit[]> {
   const { opts, tally, io } = ctx;
   const hits: Hit[] = [];
   const explicit = opts.credentialReport;

@@ -2,7 +2,7 @@
 // keys in the same order (output is compared byte for byte).
 
 import type { Hit } from '../model.js';
-import type { RuleMeta } from '../rules/types.js';
+import type { CorrelationRule, RuleMeta } from '../rules/types.js';
 import { compareText } from './canonical.js';
 import type { DistinctEvent } from './dedup.js';
 
@@ -40,17 +40,29 @@ export function hitOf(rule: RuleMeta, events: readonly DistinctEvent[], group: R
     eventName: first.eventName,
     eventIDs,
     sources: [...sources].sort(compareText),
-    target: groupUser(group) ?? first.target,
+    target: groupUser(rule, group) ?? first.target,
     fields: Object.fromEntries((rule.outputFields ?? []).map((p) => [p, Object.hasOwn(first.fields, p) ? first.fields[p] : null])),
     ...(events.some((e) => e.view.record !== undefined) ? { events: events.flatMap((e) => (e.view.record ? [e.view.record] : [])) } : {}),
   };
 }
 
-/** The user a group names, when a rule groups by one (threshold and stateful rules): the hit is about that user. */
-function groupUser(group: Record<string, unknown>): string | null {
-  for (const [path, value] of Object.entries(group)) {
-    const last = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
-    if ((last === 'username' || last === 'user') && typeof value === 'string') return value;
+/**
+ * The user a group names, when a rule groups by one (correlation and stateful
+ * rules): the hit is about that user. A group key names a user when it is a
+ * field path ending in `userName` or `user` (`userIdentity.userName`), or a
+ * correlation's alias for such paths (or itself called so).
+ */
+function groupUser(rule: RuleMeta, group: Record<string, unknown>): string | null {
+  const aliases = (rule as Partial<CorrelationRule>).aliases ?? {};
+  for (const [name, value] of Object.entries(group)) {
+    if (typeof value !== 'string') continue;
+    const paths = [name, ...Object.values(aliases[name] ?? {})];
+    if (paths.some(isUserPath)) return value;
   }
   return null;
+}
+
+function isUserPath(path: string): boolean {
+  const last = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
+  return last === 'username' || last === 'user';
 }

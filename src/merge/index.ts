@@ -1,14 +1,14 @@
 // The merge stage (main thread): distinct events → single-event hits,
-// threshold windows and stateful rules → hits in a total order. Candidates
+// correlation windows and stateful rules → hits in a total order. Candidates
 // arrive in whatever order the workers finish; nothing here depends on it.
 
 import type { Candidate, Hit } from '../model.js';
-import type { DetectionRule, Rule, StatefulRule, ThresholdRule } from '../rules/types.js';
+import type { CorrelationRule, DetectionRule, Rule, StatefulRule } from '../rules/types.js';
+import { CORRELATION_KINDS, correlationHits, type CorrelationHit } from './correlation/index.js';
 import { EventSet, type Collisions, type DistinctEvent } from './dedup.js';
 import { hitOf } from './hit.js';
 import { sortHits } from './sort.js';
 import { statefulHits } from './stateful.js';
-import { thresholdHits } from './window.js';
 
 export type { Collisions, DistinctEvent } from './dedup.js';
 export { compareHits, sortHits } from './sort.js';
@@ -24,7 +24,8 @@ export const MAX_EVENTS_PER_HUNT = 1_000_000;
 
 export class Merge {
   private readonly singles: DetectionRule[];
-  private readonly thresholds: ThresholdRule[];
+  /** In dependency order: a correlation comes after the correlations it names. */
+  private readonly correlations: CorrelationRule[];
   private readonly statefuls: StatefulRule[];
   private readonly events = new EventSet();
 
@@ -34,7 +35,7 @@ export class Merge {
     readonly maxEvents = MAX_EVENTS_PER_HUNT,
   ) {
     this.singles = rules.filter((r): r is DetectionRule => r.kind === 'detection' && r.generate);
-    this.thresholds = rules.filter((r): r is ThresholdRule => r.kind === 'threshold');
+    this.correlations = chainOrder(rules.filter((r): r is CorrelationRule => r.kind === 'correlation'));
     this.statefuls = rules.filter((r): r is StatefulRule => r.kind === 'stateful' && r.engine === 'iam-user-password-without-mfa');
   }
 
@@ -69,7 +70,13 @@ export class Merge {
     }
     // One push per hit: spreading a list into push() passes each element as
     // an argument, which overflows the stack past about 120,000 hits.
-    for (const rule of this.thresholds) for (const hit of thresholdHits(rule, events)) hits.push(hit);
+    const done = new Map<string, CorrelationHit[]>();
+    for (const rule of this.correlations) {
+      const found = correlationHits(rule, CORRELATION_KINDS[rule.type], events, done);
+      done.set(rule.key, found);
+      // A correlation named by another one produces hits of its own only when `generate` says so.
+      if (rule.generate) for (const c of found) hits.push(c.hit);
+    }
     for (const rule of this.statefuls) for (const hit of statefulHits(rule, events)) hits.push(hit);
     return sortHits(hits);
   }
@@ -77,4 +84,22 @@ export class Merge {
 
 function singleHit(rule: DetectionRule, event: DistinctEvent): Hit {
   return hitOf(rule, [event], {});
+}
+
+/** Correlations ordered so that each comes after those it names (the loader refused loops). */
+function chainOrder(rules: CorrelationRule[]): CorrelationRule[] {
+  const byKey = new Map(rules.map((r) => [r.key, r]));
+  const out: CorrelationRule[] = [];
+  const placed = new Set<string>();
+  const place = (rule: CorrelationRule, depth: number): void => {
+    if (placed.has(rule.key) || depth > rules.length) return;
+    for (const key of rule.rules) {
+      const inner = byKey.get(key);
+      if (inner) place(inner, depth + 1);
+    }
+    placed.add(rule.key);
+    out.push(rule);
+  };
+  for (const rule of rules) place(rule, 0);
+  return out;
 }

@@ -10,8 +10,15 @@ import type { PostureRule } from '../rules/types.js';
 
 const REQUIRED = ['user', 'arn', 'password_enabled', 'mfa_active'] as const;
 
-/** One hit per row whose password_enabled is true and mfa_active false, sorted by group. */
-export function credentialReportHits(csvText: string, rule: PostureRule, reference: string): Hit[] {
+/**
+ * The posture rules' hits over one report, sorted by rule then group:
+ * `credential-report-mfa`, one per IAM user row whose password_enabled is
+ * true and mfa_active false; `credential-report-root-mfa`, the
+ * `<root_account>` row when its mfa_active is false (its password_enabled
+ * reads `not_supported`, so only this rule sees it).
+ */
+export function credentialReportHits(csvText: string, rules: PostureRule | readonly PostureRule[], reference: string): Hit[] {
+  const list: readonly PostureRule[] = Array.isArray(rules) ? rules : [rules as PostureRule];
   let rows: string[][];
   try {
     rows = parse(csvText, { bom: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true });
@@ -30,33 +37,46 @@ export function credentialReportHits(csvText: string, rule: PostureRule, referen
   const hits: Hit[] = [];
   for (const row of rows.slice(1)) {
     const cell = (name: (typeof REQUIRED)[number]) => (row[column[name]] ?? '').trim();
-    // The root row says `not_supported`: only an explicit true/false decides.
-    if (cell('password_enabled').toLowerCase() !== 'true' || cell('mfa_active').toLowerCase() !== 'false') continue;
-    const user = cell('user');
-    const arn = cell('arn');
-    hits.push({
-      rule: rule.key,
-      title: rule.title,
-      severity: rule.level,
-      time: null,
-      lastTime: null,
-      count: 1,
-      group: { user, arn },
-      account: accountOf(arn),
-      region: null,
-      actor: user,
-      sourceIPAddress: null,
-      eventName: null,
-      eventIDs: [],
-      sources: [reference],
-      target: user,
-      fields: {},
-    });
+    const root = cell('user') === ROOT_USER;
+    const noMfa = cell('mfa_active').toLowerCase() === 'false';
+    for (const rule of list) {
+      // The root row says `not_supported` for password_enabled: only an explicit true/false decides for users.
+      const flagged =
+        rule.engine === 'credential-report-root-mfa'
+          ? root && noMfa
+          : !root && cell('password_enabled').toLowerCase() === 'true' && noMfa;
+      if (flagged) hits.push(postureHit(rule, cell('user'), cell('arn'), reference));
+    }
   }
   return sortHits(hits);
 }
 
-/** The account of `arn:aws:iam::<account>:user/...` (any partition), or null. */
+/** The user column of the root account's row. */
+const ROOT_USER = '<root_account>';
+
+function postureHit(rule: PostureRule, user: string, arn: string, reference: string): Hit {
+  return {
+    rule: rule.key,
+    title: rule.title,
+    severity: rule.level,
+    time: null,
+    lastTime: null,
+    count: 1,
+    group: { user, arn },
+    account: accountOf(arn),
+    region: null,
+    actor: user,
+    sourceIPAddress: null,
+    eventName: null,
+    eventIDs: [],
+    sources: [reference],
+    // The report's user is what the hit is about (`<root_account>` for the root row); a report row has no event fields.
+    target: user,
+    fields: {},
+  };
+}
+
+/** The account of `arn:aws:iam::<account>:user/...` or `:root` (any partition), or null. */
 function accountOf(arn: string): string | null {
   const m = /^arn:[^:]+:iam::([^:]*):/.exec(arn);
   return m && m[1] !== '' ? m[1]! : null;

@@ -6,7 +6,8 @@
 // accounts that involve any hit's principal or address; each hit then takes
 // its own: same account, inside [time − d, lastTime + d], its caller or target
 // user being the hit's actor or target (case-insensitively), or its source
-// address the hit's when that is an IP address.
+// address the hit's when that is an IP address; and always the hit's own
+// events (a correlation's may involve other users and addresses).
 
 import { compareNullableText, compareText } from '../merge/canonical.js';
 import type { ContextEvent, EventView, Hit } from '../model.js';
@@ -31,14 +32,17 @@ export async function addContext(ctx: ReadContext, hits: Hit[], aroundMs: number
   const accounts = new Set<string>();
   const names = new Set<string>();
   const addresses = new Set<string>();
+  const ids = new Set<string>();
   for (const h of timed) {
     accounts.add(h.account!);
+    for (const id of h.eventIDs) ids.add(id);
     for (const n of [h.actor, h.target]) if (n) names.add(n.toLowerCase());
     if (isAddress(h.sourceIPAddress)) addresses.add(h.sourceIPAddress);
   }
   spec.accounts = [...accounts].sort(compareText);
   spec.names = [...names].sort(compareText);
   spec.addresses = [...addresses].sort(compareText);
+  spec.eventIDs = [...ids].sort(compareText);
 
   // Distinct events, as the merge makes them: eventID and content.
   const events = new Map<string, Seen>();
@@ -74,7 +78,8 @@ function timelineOf(hit: Hit, all: readonly Seen[], aroundMs: number): ContextEv
     const involved =
       (e.actor !== null && principals.has(e.actor.toLowerCase())) ||
       (e.target !== null && principals.has(e.target.toLowerCase())) ||
-      (address !== null && e.sourceIPAddress === address);
+      (address !== null && e.sourceIPAddress === address) ||
+      (e.eventID !== null && own.has(e.eventID));
     if (!involved) continue;
     out.push({
       time: e.time,

@@ -21,6 +21,7 @@ import {
   compilePath,
   fieldExists,
   fieldIsNull,
+  MAX_DEPTH,
   someFieldValue,
   someScalar,
   type FieldPath,
@@ -397,6 +398,9 @@ function compileField(spec: FieldSpec, fail: Fail): EventPredicate {
     }
     const text = String(v);
     if (m.fieldref) {
+      if (/[*?]/.test(text)) {
+        fail(`'${spec.key}: ${text}' names a field with a wildcard: fieldref compares with one other field, named exactly — write its full dotted path`);
+      }
       tests.push(fieldrefTest(path, compilePath(text), m.mode, m.cased));
     } else if (m.re) {
       textTests.push(regexTest(text, m.reFlags, fail));
@@ -405,7 +409,10 @@ function compileField(spec: FieldSpec, fail: Fail): EventPredicate {
       if (!cidr) fail(`'${text}' is not an IPv4 or IPv6 CIDR block — write e.g. '10.0.0.0/8' or '2001:db8::/32'`);
       textTests.push({ lower: false, test: (t) => inCidr(cidr!, t) });
     } else {
-      textTests.push(stringTest(text, m.mode, m.cased));
+      const test = stringTest(text, m.mode, m.cased);
+      const number = m.mode === 'exact' ? numberOf(text) : undefined;
+      if (number === undefined) textTests.push(test);
+      else tests.push(anyOf([anyOfTests(path, [test]), numberTest(path, number)]));
     }
   }
 
@@ -415,6 +422,30 @@ function compileField(spec: FieldSpec, fail: Fail): EventPredicate {
   }
   if (textTests.length > 0) tests.push(anyOfTests(path, textTests));
   return anyOf(tests);
+}
+
+/** A rule value written as a decimal number (`3600`, `3600.0`, `-1.5e3`), as a number; else undefined. */
+const DECIMAL = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+function numberOf(text: string): number | undefined {
+  if (!DECIMAL.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * Numbers compare as numbers, not only as text: the rule's `3600.0` matches
+ * the event's JSON `3600` (their texts differ). Only JSON numbers in the event
+ * are compared so: a string field keeps its text, so `012345678901` (an
+ * account id) never equals `12345678901`.
+ */
+function numberTest(path: FieldPath, n: number): EventPredicate {
+  const isN = (v: unknown, depth = 0): boolean => {
+    if (typeof v === 'number') return v === n;
+    if (v === null || typeof v !== 'object' || depth >= MAX_DEPTH) return false;
+    const values = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);
+    return values.some((x) => isN(x, depth + 1));
+  };
+  return (e) => someFieldValue(e, path, (v) => isN(v));
 }
 
 function allOf(ps: EventPredicate[]): EventPredicate {
@@ -463,10 +494,14 @@ export interface ParsedDetection {
   fieldPaths: Map<FieldSpec, (string | number)[]>;
 }
 
-/** The selection names an `x of pattern` node covers (`them`: every name not starting with `_`). */
+/**
+ * The selection names an `x of pattern` node covers. Names starting with `_`
+ * are left out of every pattern, `them` and `*` alike, as in pySigma: they are
+ * helpers a condition names on its own.
+ */
 export function selectionsOf(pattern: string, names: Iterable<string>): string[] {
-  const all = [...names];
-  if (pattern === 'them') return all.filter((n) => !n.startsWith('_'));
+  const all = [...names].filter((n) => !n.startsWith('_'));
+  if (pattern === 'them') return all;
   // `*` is the only wildcard of an identifier pattern. Matched with globMatch,
   // not a RegExp built from the rule's text: `a*****b` as `a.*.*.*.*.*b`
   // backtracks polynomially.

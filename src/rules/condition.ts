@@ -158,3 +158,18 @@ export function parseCondition(source: string): ConditionNode {
   if (peek().kind !== 'end') fail(peek(), 'unexpected token');
   return tree;
 }
+
+/** A condition tree as condition text that parses back to the same tree (fully parenthesised). */
+export function formatCondition(node: ConditionNode): string {
+  switch (node.op) {
+    case 'or':
+    case 'and':
+      return `(${node.args.map(formatCondition).join(` ${node.op} `)})`;
+    case 'not':
+      return `not ${formatCondition(node.arg)}`;
+    case 'ref':
+      return node.name;
+    case 'of':
+      return `${node.quantifier === 'one' ? '1' : 'all'} of ${node.pattern}`;
+  }
+}

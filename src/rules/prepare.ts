@@ -22,7 +22,7 @@ export type RuleChoice = Pick<HuntOptions, 'rulePaths' | 'ruleGlobs' | 'minLevel
  */
 export async function prepareRuleSet(opts: RuleChoice, io: { report(line: string): void }): Promise<PreparedRules> {
   const own = opts.rulePaths.length > 0;
-  const { rules: loaded, skipped, problems } = await inspectRules(own ? opts.rulePaths : [bundledRulesDir()]);
+  const { rules: loaded, skipped, problems, warnings } = await inspectRules(own ? opts.rulePaths : [bundledRulesDir()]);
   const refused = opts.skipUnsupported ? problems.filter((p) => p.unsupported) : [];
   const fatal = opts.skipUnsupported ? problems.filter((p) => !p.unsupported) : problems;
   for (const p of refused) io.report(`warning: ${p.message} (rule left out: --skip-unsupported)`);
@@ -30,9 +30,13 @@ export async function prepareRuleSet(opts: RuleChoice, io: { report(line: string
   if (skipped.length > 0 && !opts.quiet) {
     io.report(`skipped ${skipped.length} rule(s) not for AWS CloudTrail (first: ${skipped[0]!.file}: ${skipped[0]!.reason})`);
   }
+  if (!opts.quiet) for (const warning of warnings) io.report(`warning: ${warning}`);
   const rules = selectRules(loaded, { globs: opts.ruleGlobs, minLevel: opts.minLevel ?? undefined });
   if (rules.length === 0) throw new UsageError(`no rules to run: ${refused.length > 0 && loaded.length === 0 ? 'every rule was left out by --skip-unsupported' : '--rules/--rule/--min-level selected none'} — hunt rules lists the rules and their levels`);
-  return { rules, skipped, refused };
+  if (!opts.quiet && !rules.some((r) => r.kind !== 'detection' || r.generate)) {
+    io.report(`note: the rules selected are counted by correlations and produce no hits of their own (Sigma's generate: false) — select the correlations instead`);
+  }
+  return { rules, skipped, warnings, refused };
 
   function cannotLoad(fatal: RuleError[], choice: RuleChoice): UsageError {
     for (const p of fatal.slice(0, MAX_NAMED)) io.report(`error: ${p.message}`);

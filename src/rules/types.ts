@@ -32,18 +32,44 @@ export interface DetectionRule extends RuleMeta {
   generate: boolean;
 }
 
-/** A Sigma `event_count` correlation: the merge stage's sliding window. */
-export interface ThresholdRule extends RuleMeta {
-  kind: 'threshold';
-  /** Keys of the detection rules it counts. */
+/** The Sigma correlation types; each is one module in src/merge/correlation/. */
+export type CorrelationType = 'event_count' | 'value_count' | 'temporal' | 'temporal_ordered';
+
+/**
+ * A correlation's `condition:` as comparisons that must all hold (a range is
+ * two of them). Counts are events (event_count), distinct values
+ * (value_count) or distinct referenced rules (temporal, temporal_ordered).
+ */
+export interface CountCondition {
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+  eq?: number;
+  neq?: number;
+}
+
+/** A Sigma correlation rule, evaluated by the merge stage over the hits of the rules it names. */
+export interface CorrelationRule extends RuleMeta {
+  kind: 'correlation';
+  type: CorrelationType;
+  /** Keys of the rules it correlates, as written: detection rules or other correlations (a chain). */
   rules: string[];
-  /** CloudTrail dotted field paths, as written in `group-by`. */
+  /** As written in `group-by`: CloudTrail dotted paths or names of `aliases`. */
   groupBy: string[];
+  /** Sigma `aliases`: alias name → rule key → the field that rule's events hold it in. */
+  aliases: Record<string, Record<string, string>>;
   timespanMs: number;
-  /** `condition: {gte: N}` */
-  threshold: number;
   /** Our `dedup-period` field; defaults to the timespan. */
   dedupMs: number;
+  condition: CountCondition;
+  /** value_count: the field whose distinct values are counted (`condition.field`). */
+  field?: string;
+  /**
+   * False when another correlation names this one and it should not produce
+   * hits of its own (Sigma's `generate`, default false).
+   */
+  generate: boolean;
 }
 
 /** A rule whose logic is code in the merge stage; its detection selects the events it needs. */
@@ -59,10 +85,11 @@ export interface StatefulRule extends RuleMeta {
 /** A rule over the IAM credential report rather than over logs. */
 export interface PostureRule extends RuleMeta {
   kind: 'posture';
-  engine: 'credential-report-mfa';
+  /** `credential-report-mfa`: IAM users with a password and no MFA; `credential-report-root-mfa`: the root user without MFA. */
+  engine: 'credential-report-mfa' | 'credential-report-root-mfa';
 }
 
-export type Rule = DetectionRule | ThresholdRule | StatefulRule | PostureRule;
+export type Rule = DetectionRule | CorrelationRule | StatefulRule | PostureRule;
 
 /** Rules whose detection runs per event in the workers. */
 export type EventRule = DetectionRule | StatefulRule;

@@ -24,6 +24,7 @@ import type { ObjectError } from '../errors.js';
 import type { Candidate, CloudTrailEvent, EventView, ObjectStats } from '../model.js';
 import type { Scope } from '../options.js';
 import { boundValue, contentDigest } from '../merge/canonical.js';
+import { CORRELATION_KINDS, correlationFields } from '../merge/correlation/index.js';
 import { compileEventRules } from '../rules/compile.js';
 import { fieldValues } from '../rules/fields.js';
 import { needlesOf } from '../rules/needles.js';
@@ -108,8 +109,10 @@ export class Scanner {
       : compileEventRules(rules).map(({ rule, match }) => ({ key: rule.key, match }));
     this.records = options.records ?? false;
     for (const rule of rules) {
-      if (rule.kind === 'threshold') {
-        for (const base of rule.rules) this.addFields(base, [...rule.groupBy, ...(rule.outputFields ?? [])]);
+      if (rule.kind === 'correlation') {
+        for (const [base, paths] of correlationFields(rule, rules, CORRELATION_KINDS[rule.type])) this.addFields(base, paths);
+        // A correlation's hit takes its `fields` from its first event, which any rule down its chain may have matched.
+        for (const base of detectionRulesOf(rule, rules)) this.addFields(base, rule.outputFields ?? []);
       } else if (rule.kind === 'stateful') {
         this.addFields(rule.key, [...rule.fields, ...(rule.outputFields ?? [])]);
       } else {
@@ -381,3 +384,16 @@ function boundRecord(event: CloudTrailEvent): CloudTrailEvent {
   return { eventID: event.eventID, eventTime: event.eventTime, huntNote: bounded.replace('value omitted', 'record omitted') };
 }
 
+/** The detection rules a correlation rests on, down its whole chain. */
+function detectionRulesOf(rule: Rule, rules: readonly Rule[], seen = new Set<string>()): string[] {
+  if (rule.kind !== 'correlation') return [];
+  const out: string[] = [];
+  for (const key of rule.rules) {
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const target = rules.find((r) => r.key === key);
+    if (target?.kind === 'detection') out.push(key);
+    else if (target) out.push(...detectionRulesOf(target, rules, seen));
+  }
+  return out;
+}

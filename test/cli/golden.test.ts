@@ -79,10 +79,16 @@ describe('the demo over samples/', () => {
     expect(perRule).toEqual({
       'aws-console-login-mfa-failures': 2,
       'aws-console-login-without-mfa': 3,
+      'aws-console-password-spraying': 1,
       'aws-iam-mfa-device-deactivated': 2,
-      'aws-iam-mfa-device-enabled': 2,
+      'aws-iam-mfa-device-enabled': 4,
+      'aws-iam-mfa-device-registered-for-other-user': 5,
       'aws-iam-user-mfa': 1,
       'aws-iam-user-password-without-mfa': 3,
+      'aws-mfa-failures-then-login': 1,
+      'aws-mfa-removed-then-login-without-mfa': 1,
+      'aws-root-account-mfa': 1,
+      'aws-root-console-login-failures': 1,
     });
   });
 
@@ -110,7 +116,7 @@ describe('the demo over samples/', () => {
     expect(scanned(day.stderr)).toBeLessThan(objects / 5);
     expect(day.stderr).toMatch(/outside --since\/--until/);
     // Events outside the window never count, even inside opened files.
-    expect(lines(day.stdout).map((h) => h.rule)).toEqual(['aws-console-login-mfa-failures', 'aws-iam-user-mfa']);
+    expect(lines(day.stdout).map((h) => h.rule)).toEqual(['aws-console-login-mfa-failures', 'aws-iam-user-mfa', 'aws-root-account-mfa']);
   });
 
   it('prints a table with the hits and the summary on stderr', async () => {
@@ -119,9 +125,9 @@ describe('the demo over samples/', () => {
     expect(run.stdout).toMatch(/^time\s+rule\s+severity\s+target\s+actor\s+source IP\s+count\s+account\s+region\s+eventName\s*\n/);
     expect(run.stdout).toContain('aws-iam-user-password-without-mfa');
     expect(run.stdout).toContain('arn:aws:sts::444455556666:assumed-role/PlatformAdmin/ops.kim');
-    expect(run.stdout.trimEnd().split('\n')).toHaveLength(14);
+    expect(run.stdout.trimEnd().split('\n')).toHaveLength(26);
     expect(run.stdout).toMatch(/maria\.garcia/);
     expect(run.stderr).toContain(`hunt: scanned ${await sampleLogObjects()} objects`);
-    expect(run.stderr).toMatch(/hunt: 13 hits: /);
+    expect(run.stderr).toMatch(/hunt: 25 hits: /);
   });
 });

@@ -98,11 +98,11 @@ describe('hunt rules', () => {
     const run = await hunt(['rules']);
     expect(run.code).toBe(0);
     const rows = run.stdout.trimEnd().split('\n').map((l) => l.split(/ {2,}/));
-    expect(rows).toContainEqual(['aws-console-login-mfa-failures', 'high', 'threshold', 'Repeated failed console sign-ins with MFA']);
+    expect(rows).toContainEqual(['aws-console-login-mfa-failures', 'high', 'correlation', 'Repeated failed console sign-ins with MFA']);
     expect(rows).toContainEqual(['aws-iam-mfa-device-enabled', 'informational', 'detection', 'IAM MFA device enabled']);
-    expect(rows).toContainEqual(['aws-iam-user-mfa', 'high', 'posture', 'IAM user with a console password and MFA not active']);
-    expect(rows).toHaveLength(7);
-    expect(run.stderr).toBe('hunt: 7 rule(s) load\n');
+    expect(rows).toContainEqual(['aws-iam-user-mfa', 'medium', 'posture', 'IAM user with a console password and MFA not active']);
+    expect(rows).toHaveLength(20);
+    expect(run.stderr).toBe('hunt: 20 rule(s) load\n');
   });
 
   it('lists third-party rules under the names a hunt gives them', async () => {
@@ -133,8 +133,9 @@ describe('hunt rules', () => {
   });
 
   it('filters the listing with --rule and --min-level', async () => {
+    // aws-console-login-failure (low) and aws-console-password-spraying (medium) fall below the level.
     const run = await hunt(['rules', '--min-level', 'high', '--rule', 'aws-console-*']);
-    expect(run.stdout.split('\n').filter(Boolean).map((l) => l.split(/ {2,}/)[0])).toEqual(['aws-console-login-mfa-failure', 'aws-console-login-mfa-failures']);
+    expect(run.stdout.split('\n').filter(Boolean).map((l) => l.split(/ {2,}/)[0])).toEqual(['aws-console-login-mfa-failure', 'aws-console-login-mfa-failures', 'aws-console-login-without-mfa']);
   });
 
   it('escapes control characters of a hostile rule file in the listing', async () => {

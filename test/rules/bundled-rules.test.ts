@@ -33,24 +33,39 @@ describe('the bundled pack', () => {
   it('loads every bundled rule and skips none', () => {
     expect(loaded.skipped).toEqual([]);
     expect(loaded.rules.map((r) => `${r.kind}:${r.key}`).sort()).toEqual([
+      'correlation:aws-console-login-mfa-failures',
+      'correlation:aws-console-password-spraying',
+      'correlation:aws-mfa-failures-then-login',
+      'correlation:aws-mfa-failures-then-login-threshold',
+      'correlation:aws-mfa-removed-then-login-without-mfa',
+      'correlation:aws-root-console-login-failures',
+      'detection:aws-console-login-failure',
       'detection:aws-console-login-mfa-failure',
       'detection:aws-console-login-without-mfa',
       'detection:aws-iam-mfa-device-deactivated',
       'detection:aws-iam-mfa-device-enabled',
+      'detection:aws-iam-mfa-device-registered-for-other-user',
+      'detection:aws-iam-user-console-login-without-mfa',
+      'detection:aws-iam-user-mfa-device-deactivation',
+      'detection:aws-mfa-failures-then-login-failure',
+      'detection:aws-mfa-failures-then-login-success',
+      'detection:aws-root-console-login-failure',
       'posture:aws-iam-user-mfa',
+      'posture:aws-root-account-mfa',
       'stateful:aws-iam-user-password-without-mfa',
-      'threshold:aws-console-login-mfa-failures',
     ]);
+    expect(loaded.warnings).toEqual([]);
   });
 
   it('turns the MFA-failure correlation into a 2-in-15-minutes threshold over a non-generating base rule', () => {
     const threshold = loaded.rules.find((r) => r.key === 'aws-console-login-mfa-failures');
     expect(threshold).toMatchObject({
-      kind: 'threshold',
+      kind: 'correlation',
+      type: 'event_count',
       rules: ['aws-console-login-mfa-failure'],
       groupBy: ['recipientAccountId', 'userIdentity.userName'],
       timespanMs: 15 * 60_000,
-      threshold: 2,
+      condition: { gte: 2 },
       dedupMs: 15 * 60_000,
       level: 'high',
     });

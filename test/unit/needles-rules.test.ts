@@ -24,6 +24,7 @@ describe('needles of the bundled rules', () => {
       'consolelogin',
       'createloginprofile',
       'createuser',
+      'createvirtualmfadevice',
       'deactivatemfadevice',
       'deleteloginprofile',
       'deleteuser',

@@ -427,7 +427,15 @@ sel_two:
     expect(cond('1 of them')(e('h'))).toBe(false);
     expect(cond('1 of them')(e('z'))).toBe(true);
     expect(cond('all of them')(e('x', 'y', 'z', 's1', 's2'))).toBe(true);
-    expect(cond('1 of _*')(e('h'))).toBe(true);
+  });
+  it('every x-of pattern leaves out identifiers starting with _, as pySigma does (not only them)', () => {
+    // _helper matches 'h'; no other selection does.
+    expect(cond('1 of *')(e('h'))).toBe(false);
+    expect(cond('1 of *')(e('x'))).toBe(true);
+    expect(cond('all of *')(e('x', 'y', 'z', 's1', 's2'))).toBe(true);
+    // A helper is still used by name.
+    expect(cond('_helper')(e('h'))).toBe(true);
+    expect(() => cond('1 of _*')).toThrow(/'1 of _\*' names no selection/);
   });
   it('a list of conditions is their OR', () => {
     const q = detect(`${base}condition:\n  - a and b\n  - c`);
@@ -515,13 +523,13 @@ condition: sel`).message).toMatch(/empty/);
 });
 
 describe('compileEventRules', () => {
-  it('gives a predicate per detection and stateful rule, none for thresholds and posture', () => {
+  it('gives a predicate per detection and stateful rule, none for correlations and posture', () => {
     const detection = { selection: { eventName: 'ConsoleLogin' }, condition: 'selection' };
     const meta = { title: 't', level: 'low', id: null, file: 'f.yml' };
     const rules: Rule[] = [
       { ...meta, key: 'd', kind: 'detection', detection, generate: false },
       { ...meta, key: 's', kind: 'stateful', engine: 'iam-user-password-without-mfa', detection, fields: [] },
-      { ...meta, key: 't', kind: 'threshold', rules: ['d'], groupBy: [], timespanMs: 1, threshold: 2, dedupMs: 1 },
+      { ...meta, key: 't', kind: 'correlation', type: 'event_count', rules: ['d'], groupBy: [], aliases: {}, timespanMs: 1, dedupMs: 1, condition: { gte: 2 }, generate: true },
       { ...meta, key: 'p', kind: 'posture', engine: 'credential-report-mfa' },
     ];
     const compiled = compileEventRules(rules);

@@ -76,11 +76,11 @@ describe('SigmaHQ-style CloudTrail rules', () => {
     expect(sts({ ...call, sourceIPAddress: '198.51.100.77', userAgent: 'Console.amazonaws.com' })).toBe(false);
   });
 
-  it('resolve a correlation by id, with gt: N as a threshold of N+1 and the timespan as dedup period', async () => {
+  it('resolve a correlation by id, keeping its gt: N condition and the timespan as dedup period', async () => {
     const { rules } = await loadRules([join(fixtures, 'aws-signin-failures-correlation.yml')]);
     expect(rules).toMatchObject([
       { key: 'signin-failure', kind: 'detection', generate: false },
-      { key: 'signin-failures-by-ip', kind: 'threshold', rules: ['signin-failure'], groupBy: ['sourceIPAddress'], timespanMs: 3_600_000, threshold: 10, dedupMs: 3_600_000, level: 'medium' },
+      { key: 'signin-failures-by-ip', kind: 'correlation', type: 'event_count', rules: ['signin-failure'], groupBy: ['sourceIPAddress'], timespanMs: 3_600_000, condition: { gt: 9 }, dedupMs: 3_600_000, level: 'medium' },
     ]);
   });
 });
@@ -120,7 +120,7 @@ describe('loadRules', () => {
     const { rules } = await loadRules([dir]);
     expect(rules).toMatchObject([
       { key: 'r', generate: true },
-      { key: 'c', threshold: 3, timespanMs: 30_000, dedupMs: 2 * 86_400_000 },
+      { key: 'c', condition: { gte: 3 }, timespanMs: 30_000, dedupMs: 2 * 86_400_000 },
     ]);
   });
 
@@ -130,7 +130,7 @@ describe('loadRules', () => {
     });
     const { rules, skipped } = await loadRules([dir]);
     expect(rules).toEqual([]);
-    expect(skipped.map((s) => s.reason)).toEqual([expect.stringContaining('w: logsource'), expect.stringContaining("c: counts rule 'w'")]);
+    expect(skipped.map((s) => s.reason)).toEqual([expect.stringContaining('w: logsource'), expect.stringContaining("c: correlates rule 'w'")]);
   });
 
   it('finds the bundled rules folder from the source tree', () => {
@@ -198,11 +198,13 @@ describe('rule errors name the file and the line', () => {
     at(err, 'c.yml', 6);
     expect(err.message).toMatch(/'nowhere'/);
   });
-  it('a correlation of another type, a bad timespan, a bad condition', async () => {
+  it('a correlation of an unknown type, a value_count without field, a bad timespan, a condition that cannot hold', async () => {
     const base = `${header}detection:\n  s:\n    a: 1\n  condition: s\n---\ntitle: C\nname: c\ncorrelation:\n`;
-    at(await loadError({ 'c.yml': `${base}  type: value_count\n  rules: [r]\n  timespan: 1h\n  condition: {gte: 2}\n` }), 'c.yml', 14);
+    at(await loadError({ 'c.yml': `${base}  type: value_sum\n  rules: [r]\n  timespan: 1h\n  condition: {gte: 2}\n` }), 'c.yml', 14);
+    at(await loadError({ 'c.yml': `${base}  type: value_count\n  rules: [r]\n  timespan: 1h\n  condition: {gte: 2}\n` }), 'c.yml', 17);
     at(await loadError({ 'c.yml': `${base}  type: event_count\n  rules: [r]\n  timespan: soon\n  condition: {gte: 2}\n` }), 'c.yml', 16);
-    at(await loadError({ 'c.yml': `${base}  type: event_count\n  rules: [r]\n  timespan: 1h\n  condition: {lt: 2}\n` }), 'c.yml', 17);
+    at(await loadError({ 'c.yml': `${base}  type: event_count\n  rules: [r]\n  timespan: 1h\n  condition: {lt: 1}\n` }), 'c.yml', 17);
+    at(await loadError({ 'c.yml': `${base}  type: event_count\n  rules: [r]\n  timespan: 1h\n  condition: {gt: 5, lte: 5}\n` }), 'c.yml', 17);
   });
   it('an unknown hunt engine', async () => {
     at(await loadError({ 'e.yml': `${header}hunt:\n  engine: magic\n` }), 'e.yml', 7);
@@ -218,7 +220,7 @@ describe('selectRules', () => {
   const rules: Rule[] = [
     { ...meta, key: 'aws-base', kind: 'detection', detection: det, generate: false },
     { ...meta, key: 'aws-single', kind: 'detection', detection: det, generate: true },
-    { ...meta, key: 'aws-threshold', kind: 'threshold', rules: ['aws-base'], groupBy: [], timespanMs: 1, threshold: 2, dedupMs: 1 },
+    { ...meta, key: 'aws-threshold', kind: 'correlation', type: 'event_count', rules: ['aws-base'], groupBy: [], aliases: {}, timespanMs: 1, dedupMs: 1, condition: { gte: 2 }, generate: true },
   ];
   it('keeps everything without globs', () => {
     expect(selectRules(rules, [])).toBe(rules);
@@ -228,9 +230,8 @@ describe('selectRules', () => {
     expect(picked.map((r) => r.key)).toEqual(['aws-base', 'aws-threshold']);
     expect(picked[0]).toMatchObject({ generate: false });
   });
-  it('makes a base rule picked on its own produce hits', () => {
-    expect(selectRules(rules, ['aws-base'])).toMatchObject([{ key: 'aws-base', generate: true }]);
-    expect(rules[0]).toMatchObject({ generate: false });
+  it('keeps a base rule picked on its own non-generating: it produces no hits unless generate says so (Sigma)', () => {
+    expect(selectRules(rules, ['aws-base'])).toMatchObject([{ key: 'aws-base', generate: false }]);
   });
   it('matches case-insensitively and rejects a glob that matches nothing', () => {
     expect(selectRules(rules, ['AWS-SINGLE']).map((r) => r.key)).toEqual(['aws-single']);

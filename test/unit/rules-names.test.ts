@@ -111,7 +111,7 @@ describe('rules without a name', () => {
     const { rules } = await loadRules([dir]);
     expect(rules).toMatchObject([
       { key: 'failed-sign-in', kind: 'detection', generate: false },
-      { key: 'many-failed-sign-ins', kind: 'threshold', rules: ['failed-sign-in'] },
+      { key: 'many-failed-sign-ins', kind: 'correlation', rules: ['failed-sign-in'] },
     ]);
   });
 });
@@ -148,8 +148,28 @@ describe('inspectRules', () => {
     expect(rules).toEqual([]);
     expect(problems.map((p) => [p.unsupported, p.detail])).toEqual([
       [true, expect.stringMatching(/keyword search/)],
-      [true, expect.stringMatching(/^correlation 'count' counts rule 'base-id', which cannot be used/)],
+      [true, expect.stringMatching(/^correlation 'count' correlates rule 'base-id', which cannot be used/)],
     ]);
+  });
+});
+
+describe('filters with a problem', () => {
+  it('leave out the rules they tune with a problem of the same kind: a rule never runs untuned', async () => {
+    const dir = folder({
+      'a.yml': sigma({ title: 'Tuned', id: 'tuned-id' }),
+      'b.yml': sigma({ title: 'Other' }),
+      'f.yml': 'title: Allow the scanner\nlogsource: {product: aws}\nfilter:\n  rules: [tuned]\n  keywords:\n    - scanner\n  condition: not keywords\n',
+    });
+    const { rules, problems } = await inspectRules([dir]);
+    expect(keys(rules)).toEqual(['other']);
+    expect(problems.map((p) => [p.file.slice(dir.length + 1), p.unsupported])).toEqual([
+      ['a.yml', true],
+      ['f.yml', true],
+    ]);
+    expect(problems[0]!.detail).toMatch(/^rule 'tuned' is tuned by filter 'Allow the scanner' .*which cannot be used/);
+    const { rules: kept, refused } = await loadRules([dir], { skipUnsupported: true });
+    expect(keys(kept)).toEqual(['other']);
+    expect(refused).toHaveLength(2);
   });
 });
 
@@ -172,8 +192,10 @@ describe('unsupported or wrong', () => {
     expect(await kind(det('  s1:\n    a: x\n  condition: 2 of s*'))).toBe(true);
     expect(await kind(det("  s:\n    a|re: '(?=x)y'\n  condition: s"))).toBe(true); // lookahead: fine for PCRE, not for RE2
     expect(await kind(det("  s:\n    a|re: '(a)\\1'\n  condition: s"))).toBe(true); // backreference
-    expect(await kind(corr('  type: value_count\n  rules: [r]\n  timespan: 1h\n  condition: {gte: 2}\n'))).toBe(true);
-    expect(await kind(corr('  type: event_count\n  rules: [r]\n  timespan: 1h\n  condition: {lte: 2}\n'))).toBe(true);
+    // value_count, temporal, aliases and lt/lte/eq/neq are evaluated (rules-correlation-load.test.ts); these are not.
+    expect(await kind(corr('  type: value_sum\n  rules: [r]\n  timespan: 1h\n  condition: {gte: 2}\n'))).toBe(true);
+    expect(await kind(corr('  type: event_count\n  rules: [r]\n  timespan: 1h\n  condition: {range: 2..5}\n'))).toBe(true);
+    expect(await kind(corr('  type: temporal\n  rules: [r, r2]\n  timespan: 1h\n  condition: r and r2\n'))).toBe(true);
     expect(await kind({ 'r.yml': `action: global\ntitle: R\n` })).toBe(true);
   });
 
@@ -186,6 +208,8 @@ describe('unsupported or wrong', () => {
     expect(await kind({ 'r.yml': sigma({ title: 'R', level: 'severe' }) })).toBe(false);
     expect(await kind(corr('  type: event_count\n  rules: [r]\n  timespan: 1h\n  condition: {gte: many}\n'))).toBe(false);
     expect(await kind(corr('  type: 7\n  rules: [r]\n  timespan: 1h\n  condition: {gte: 2}\n'))).toBe(false);
+    expect(await kind(corr('  type: value_cont\n  rules: [r]\n  timespan: 1h\n  condition: {gte: 2}\n'))).toBe(false);
+    expect(await kind(corr('  type: value_count\n  rules: [r]\n  timespan: 1h\n  condition: {gte: 2}\n'))).toBe(false); // no condition.field
   });
 });
 
@@ -216,7 +240,7 @@ describe('selectRules by name, title, id and level', () => {
     { ...meta, key: 'info-rule', title: 'An Informational Rule', id: 'id-info', level: 'informational', kind: 'detection', detection: det, generate: true },
     { ...meta, key: 'base', title: 'Failed Sign-in', id: 'id-base', level: 'low', kind: 'detection', detection: det, generate: false },
     { ...meta, key: 'medium-rule', title: 'A Medium Rule', id: null, level: 'medium', kind: 'detection', detection: det, generate: true },
-    { ...meta, key: 'count', title: 'Many Failed Sign-ins', id: null, level: 'high', kind: 'threshold', rules: ['base'], groupBy: [], timespanMs: 1, threshold: 2, dedupMs: 1 },
+    { ...meta, key: 'count', title: 'Many Failed Sign-ins', id: null, level: 'high', kind: 'correlation', type: 'event_count', rules: ['base'], groupBy: [], aliases: {}, timespanMs: 1, dedupMs: 1, condition: { gte: 2 }, generate: true },
     { ...meta, key: 'crit', title: 'Critical (Root)', id: 'id-crit', level: 'critical', kind: 'detection', detection: det, generate: true },
   ];
 
