@@ -20,6 +20,10 @@ const E2E = [
 
 export default defineConfig({
   test: {
+    // vitest's default is one worker less than the cores: one, here. Much of
+    // the suite waits on child processes, an S3 server and a browser, so two
+    // workers keep both cores busy.
+    maxWorkers: 2,
     // As the bin does: the pinned AWS SDK's notice about its future Node support is noise here.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
