@@ -20,7 +20,7 @@ const VIRTUAL_MFA = /^arn:aws[a-z-]*:iam::\d{12}:mfa\/(?:[^/]*\/)*([^/]+)$/;
  * The IAM user an event is about (the hit's `target`): the signing-in user of
  * a console sign-in (`<root_account>` for root, as the credential report
  * names it); else the user an IAM call names (`requestParameters.userName`,
- * or the name of the virtual MFA device it names); else, for an IAM call, the IAM user who made it (IAM acts on the caller
+ * or the name of the virtual MFA device it names or creates); else, for an IAM call, the IAM user who made it (IAM acts on the caller
  * when the call names nobody). Null when nothing names a user.
  */
 export function targetOf(event: CloudTrailEvent): string | null {
@@ -37,6 +37,9 @@ export function targetOf(event: CloudTrailEvent): string | null {
     // in its name, which the console sets to its user's name.
     const device = VIRTUAL_MFA.exec(stringOr((params as Record<string, unknown>).serialNumber) ?? '');
     if (device) return device[1]!;
+    // CreateVirtualMFADevice names the new device, which the console names after its user.
+    const created = stringOr((params as Record<string, unknown>).virtualMFADeviceName);
+    if (created !== null && stringOr(event.eventName) === 'CreateVirtualMFADevice') return created;
   }
   if (stringOr(event.eventSource)?.toLowerCase() === 'iam.amazonaws.com' && stringOr(identity.type) === 'IAMUser') {
     return stringOr(identity.userName);
