@@ -37,6 +37,8 @@ function huntWithPeak(args: string[]): Promise<{ code: number | null; stdout: st
   });
 }
 
+let objectMb = 0;
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'hunt-big-'));
   // One realistic-sized record repeated, with a few hits spread through it.
@@ -45,7 +47,9 @@ beforeAll(async () => {
   for (let i = 0; i < RECORDS; i++) {
     parts.push(i % 40_000 === 0 ? JSON.stringify(deactivate({ eventID: `hit-${i}` })) : filler.replace('"eventID":"', `"eventID":"${i}-`));
   }
-  const body = gzipSync(`{"Records":[${parts.join(',')}]}`, { level: 1 });
+  const text = `{"Records":[${parts.join(',')}]}`;
+  objectMb = text.length / 1048576;
+  const body = gzipSync(text, { level: 1 });
   await writeFile(path.join(dir, 'big-1.json.gz'), body);
   await writeFile(path.join(dir, 'big-2.json.gz'), body);
 });
@@ -60,6 +64,9 @@ describe('a 100 MB object', () => {
     expect(two.code).toBe(0);
     expect(lines(two.stdout)).toHaveLength(3); // the same events in both files count once
     expect(one.peakMb).toBeGreaterThan(0);
-    expect(two.peakMb).toBeLessThan(one.peakMb * 1.25);
+    // Flat: a second object adds at most about one object's inflated bytes
+    // (the next one's buffer may be alive before the last one's is collected),
+    // never a copy per object.
+    expect(two.peakMb).toBeLessThan(one.peakMb + 1.25 * objectMb);
   });
 });
