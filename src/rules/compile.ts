@@ -484,7 +484,7 @@ export type SelectionSpec = FieldSpec[][];
 /**
  * A `detection:` block parsed and validated, before anything is compiled: the
  * one representation the predicate compiler and the SQL printers
- * (src/engines/sql.ts) both read.
+ * (src/sql/sql.ts) both read.
  */
 export interface ParsedDetection {
   selections: Map<string, SelectionSpec>;

@@ -1,7 +1,7 @@
 // Needles: literal strings an event's JSON text must contain (ignoring ASCII
 // case) for the event to match any loaded per-event rule. The workers search
 // each decompressed object for them and parse only the records that hold one
-// (workers/prefilter.ts), which is most of the speed of a hunt.
+// (src/scan/prefilter.ts), which is most of the speed of a hunt.
 //
 // Soundness is everything here: a needle set that is too small drops hits.
 // The reasoning, from the Sigma detection block:
@@ -20,7 +20,7 @@
 // Needles are lowercase ASCII; the search ignores ASCII case, which is safe for
 // `cased` too. What JSON escapes could hide (`\u0043onsoleLogin`, `\/`) and
 // the two non-ASCII letters whose lowercase is ASCII (İ → i̇, K → k) are the
-// search's business: see workers/prefilter.ts.
+// search's business: see src/scan/prefilter.ts.
 
 import { parseCondition, type ConditionNode } from './condition.js';
 import { parseSigmaString, selectionsOf } from './compile.js';

@@ -10,7 +10,7 @@
 // object whose first key is eventVersion. When the object looks any other
 // way, `select` returns null and the caller parses the whole object, exactly
 // as without a prefilter; a cut-out record that is not valid JSON must make
-// the caller do the same (see workers/scan.ts). Before cutting, a string-aware
+// the caller do the same (see scanner.ts). Before cutting, a string-aware
 // bracket count proves each record that holds a needle is an element of
 // Records, not a map nested inside another record (marksAtTopLevel).
 //
