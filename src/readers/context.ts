@@ -28,7 +28,7 @@ export async function addContext(ctx: ReadContext, hits: Hit[], aroundMs: number
   const tally = new Tally();
   const timed = hits.filter((h) => h.time !== null && h.lastTime !== null && h.account !== null);
   if (timed.length === 0 || ctx.stores.length === 0) return { tally, interrupted: false };
-  const spec: ContextSpec = { accounts: [], names: [], addresses: [] };
+  const spec: ContextSpec = { accounts: [], names: [], addresses: [], ranges: joinedRanges(timed, aroundMs) };
   const accounts = new Set<string>();
   const names = new Set<string>();
   const addresses = new Set<string>();
@@ -46,7 +46,7 @@ export async function addContext(ctx: ReadContext, hits: Hit[], aroundMs: number
 
   // Distinct events, as the merge makes them: eventID and content.
   const events = new Map<string, Seen>();
-  const { interrupted } = await scanObjects(ctx, refsFor(ctx, timed, aroundMs, spec.accounts), tally, {
+  const { interrupted } = await scanObjects(ctx, refsFor(ctx, spec.ranges, spec.accounts), tally, {
     context: spec,
     scanned(ref, candidates) {
       for (const c of candidates) {
@@ -97,26 +97,31 @@ function timelineOf(hit: Hit, all: readonly Seen[], aroundMs: number): ContextEv
   return out;
 }
 
+/** Each timed hit's [time − d, lastTime + d], joined where they overlap, in time order. */
+function joinedRanges(hits: readonly Hit[], aroundMs: number): ContextSpec['ranges'] {
+  const ranges = hits
+    .map((h) => ({ fromMs: Date.parse(h.time!) - aroundMs, toMs: Date.parse(h.lastTime!) + aroundMs }))
+    .sort((a, b) => a.fromMs - b.fromMs);
+  const joined: ContextSpec['ranges'] = [];
+  for (const r of ranges) {
+    const last = joined[joined.length - 1];
+    if (last && r.fromMs <= last.toMs) last.toMs = Math.max(last.toMs, r.toMs);
+    else joined.push({ ...r });
+  }
+  return joined;
+}
+
 /**
  * The objects that can hold context events: for each stretch of time the
  * hits' ranges cover (overlapping ranges joined), every store's listing of
  * that stretch in the hits' accounts; an object listed for two stretches is
  * read once.
  */
-async function* refsFor(ctx: ReadContext, hits: readonly Hit[], aroundMs: number, accounts: string[]): AsyncGenerator<ObjectRef> {
-  const ranges = hits
-    .map((h) => ({ from: Date.parse(h.time!) - aroundMs, to: Date.parse(h.lastTime!) + aroundMs }))
-    .sort((a, b) => a.from - b.from);
-  const joined: { from: number; to: number }[] = [];
-  for (const r of ranges) {
-    const last = joined[joined.length - 1];
-    if (last && r.from <= last.to) last.to = Math.max(last.to, r.to);
-    else joined.push({ ...r });
-  }
+async function* refsFor(ctx: ReadContext, ranges: ContextSpec['ranges'], accounts: string[]): AsyncGenerator<ObjectRef> {
   const seen = new Set<string>();
-  for (const range of joined) {
+  for (const range of ranges) {
     // `until` is exclusive; the range's end is inclusive.
-    const scope: Scope = { sinceMs: range.from, untilMs: range.to + 1, accounts, regions: ctx.opts.scope.regions };
+    const scope: Scope = { sinceMs: range.fromMs, untilMs: range.toMs + 1, accounts, regions: ctx.opts.scope.regions };
     for (const store of ctx.stores) {
       for await (const entry of store.list(scope)) {
         if (entry.type !== 'object' || seen.has(entry.id)) continue;

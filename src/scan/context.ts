@@ -18,6 +18,8 @@ export interface ContextSpec {
   addresses: string[];
   /** The hits' own eventIDs: a correlation's hit holds events of other users and addresses than its first one's. */
   eventIDs?: string[];
+  /** The hits' time ranges widened by the context duration, joined where they overlap (epoch ms, inclusive). */
+  ranges: { fromMs: number; toMs: number }[];
 }
 
 /** A hit's address counts only when it is an IP address: `AWS Internal` or a service name links unrelated events. */
@@ -31,8 +33,12 @@ export function contextMatcher(spec: ContextSpec): (event: CloudTrailEvent) => b
   const names = new Set(spec.names);
   const addresses = new Set(spec.addresses);
   const ids = new Set(spec.eventIDs ?? []);
+  const ranges = spec.ranges;
   return (event) => {
     if (typeof event.recipientAccountId !== 'string' || !accounts.has(event.recipientAccountId)) return false;
+    // Only events some hit's range can take come back: the main thread picks per hit.
+    const t = Date.parse(String(event.eventTime));
+    if (!ranges.some((r) => t >= r.fromMs && t <= r.toMs)) return false;
     if (typeof event.eventID === 'string' && ids.has(event.eventID)) return true;
     const actor = actorOf(event.userIdentity);
     if (actor !== null && names.has(actor.toLowerCase())) return true;
