@@ -76,6 +76,15 @@ describe('the same tree from every store', () => {
     ]);
   });
 
+  it('--context reads the S3 objects again as it reads the files: the same timelines, apart from sources', async () => {
+    const disk = await hunt(['--source', dir, '--format', 'ndjson', '--context', '2h']);
+    const s3 = await hunt(['--source', 's3://tree', '--endpoint-url', server.endpoint, '--format', 'ndjson', '--context', '2h']);
+    const timelines = (stdout: string) => lines(stdout).map((h) => (h.context as Record<string, unknown>[]).map(({ source: _s, ...rest }) => rest));
+    expect(timelines(disk.stdout)[0]).toHaveLength(2);
+    expect(timelines(s3.stdout)).toEqual(timelines(disk.stdout));
+    expect(s3.stderr).toMatch(/context: read 2 object\(s\) again/);
+  });
+
   it('lists a stray export in the first and last day of a window, as on disk', async () => {
     const first = 'AWSLogs/111122223333/CloudTrail/us-east-1/2026/10/06/';
     const stray = {
