@@ -3,7 +3,9 @@
 // clock, Ctrl-C) comes in through `io`, so tests run the CLI in-process. The
 // bin (bin.ts) is a few lines around it and owns process.exitCode.
 
-import { readFileSync } from 'node:fs';
+import { constants, readFileSync } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import path from 'node:path';
 import yargs from 'yargs';
 import { awsSettings } from './aws.js';
 import { EXIT, UsageError } from './errors.js';
@@ -110,7 +112,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       report(err.message);
       return EXIT.usage;
     }
-    io.stderr(`hunt: internal error: ${forTerminal((err as Error)?.stack ?? String(err))}\n`);
+    // Line by line: the stack's own line breaks stay, anything else is escaped.
+    const lines = ((err as Error)?.stack ?? String(err)).split('\n').map(forTerminal);
+    io.stderr(`hunt: internal error (a defect in hunt: please report it): ${lines.join('\n')}\n`);
     return EXIT.internal;
   }
 }
@@ -148,6 +152,10 @@ async function main(argv: string[], io: CliIO, report: (line: string) => void): 
     await io.stdout(opts.engine === 'athena' ? athenaQuery(opts.athena, opts.scope, rules) : huntQuery(rules, 'duckdb', 'cloudtrail'));
     return EXIT.ok;
   }
+  // A hunt can take long: a file it cannot write is said before it starts.
+  for (const [flag, file] of [['--output', opts.output], ['--report', opts.report]] as const) {
+    if (file !== undefined) await checkWritable(flag, file);
+  }
   const stores = await connectStores(opts.sources, awsSettings(opts));
   const result = await hunt(opts, rules, stores, {
     report,
@@ -167,7 +175,7 @@ async function main(argv: string[], io: CliIO, report: (line: string) => void): 
     wide: opts.wide || !toTerminal,
     note: report,
   });
-  if (opts.output) await writeAtomically(opts.output, out);
+  if (opts.output) await writeTo('--output', opts.output, out);
   else await io.stdout(out);
 
   const collisions = result.merge.collisions();
@@ -194,7 +202,7 @@ async function main(argv: string[], io: CliIO, report: (line: string) => void): 
   if (!covered && !result.interrupted && tally.failedCount === 0) report(noEventsLine(opts, tally));
   if (opts.report) {
     const { renderReport } = await import('./output/report.js');
-    await writeAtomically(opts.report, renderReport(reportInput(argv, opts, rules, result, covered)));
+    await writeTo('--report', opts.report, renderReport(reportInput(argv, opts, rules, result, covered)));
     if (!opts.quiet) report(`wrote the HTML report to ${opts.report}`);
   }
   if (result.interrupted) return EXIT.interrupted;
@@ -202,6 +210,34 @@ async function main(argv: string[], io: CliIO, report: (line: string) => void): 
   if (opts.failOnHits && hits.length > 0) return EXIT.hits;
   if (!covered) return EXIT.noEvents;
   return EXIT.ok;
+}
+
+/** Can `file` be written (its folder exists and is writable, and it is not a folder)? A UsageError naming the flag if not. */
+async function checkWritable(flag: string, file: string): Promise<void> {
+  try {
+    await access(path.dirname(path.resolve(file)), constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`${flag} ${file}: cannot write there (${describeWriteError(err)}); give a file in a folder you can write to`);
+  }
+  const info = await stat(file).catch(() => undefined);
+  if (info?.isDirectory()) throw new UsageError(`${flag} ${file}: is a folder; give a file name`);
+}
+
+/** Writes the output atomically; a failure (a full disk) is said in one line naming the flag. */
+async function writeTo(flag: string, file: string, text: string): Promise<void> {
+  try {
+    await writeAtomically(file, text);
+  } catch (err) {
+    throw new UsageError(`${flag} ${file}: cannot write it (${describeWriteError(err)})`);
+  }
+}
+
+function describeWriteError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such folder';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'permission denied';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  return (err as Error).message;
 }
 
 /**

@@ -179,6 +179,18 @@ describe('exports', () => {
   });
 });
 
+describe('--output and --report that cannot be written', () => {
+  it('are usage errors said before the hunt, naming the flag', async () => {
+    const missing = await hunt(['--source', 'samples', '--output', path.join(tmpdir(), 'no-such-folder-hunt', 'x.ndjson')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--output .*x\.ndjson: cannot write there \(no such folder\)/);
+    expect(missing.stderr).not.toMatch(/scanned/);
+    const folder = await hunt(['--source', 'samples', '--report', tmpdir()]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/--report .*: is a folder; give a file name/);
+  });
+});
+
 describe('a hunt that covered nothing is not a clean result', () => {
   it('--since 30d over October 2026 logs exits 4 and says why', async () => {
     const run = await hunt(['--source', 'samples', '--since', '30d', '--format', 'ndjson'], { io: { nowMs: Date.parse('2026-12-01T12:00:00Z') } });
