@@ -50,7 +50,7 @@ export const athenaReader: Reader = {
       if (regions.length > 0) warn(`--region ${regions.join(', ')}: not projected by ${table}, so Athena returns nothing there; recreate the table with hunt athena-ddl --from-bucket`);
     }
 
-    const scanner = new Scanner(rules, opts.scope, { prefilter: false });
+    const scanner = new Scanner(rules, opts.scope, { prefilter: false, records: opts.events });
     const stats: AthenaStats = { bytesScanned: 0 };
     // Objects that returned rows (an object's rows can arrive over many pages): counted once each.
     const objects = new Set<string>();

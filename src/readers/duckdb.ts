@@ -24,7 +24,7 @@ export const duckdbReader: Reader = {
         refs.map((r) => r.reference),
         huntQuery(rules, 'duckdb', 'cloudtrail'),
       );
-      const scanner = new Scanner(rules, opts.scope, { prefilter: false });
+      const scanner = new Scanner(rules, opts.scope, { prefilter: false, records: opts.events });
       const byPath = new Map(refs.map((r) => [r.reference, r]));
       for (const path of result.scanned) {
         const ref = byPath.get(path)!;
