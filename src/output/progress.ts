@@ -8,7 +8,10 @@ import type { Tally } from './summary.js';
 import { displayWidth } from './width.js';
 
 export interface ProgressOptions {
-  /** Hits found so far (shown when given): a counter the hunt keeps. */
+  /**
+   * Events that matched a rule so far (shown when given): a counter the hunt
+   * keeps. Not hits: thresholds and correlations make hits only at the end.
+   */
   hits?: () => number;
   /** Clock in ms, for tests; `performance.now` by default. */
   now?: () => number;
@@ -58,7 +61,7 @@ export function progressLine(tally: Tally, elapsedMs: number, width: number, hit
     [`${rate.toFixed(1)} MB/s`, 2],
     ...(eta ? [[eta, 6] as [string, number]] : []),
     [`${count(tally.events)} examined`, 3],
-    ...(hits !== undefined ? [[`${count(hits)} ${hits === 1 ? 'hit' : 'hits'}`, 7] as [string, number]] : []),
+    ...(hits !== undefined ? [[`${count(hits)} matched`, 7] as [string, number]] : []),
     ...(failed ? [[`${count(failed)} failed`, 8] as [string, number]] : []),
   ];
   const max = Math.max(1, width - 1);

@@ -13,9 +13,9 @@ function midHunt(): Tally {
 }
 
 describe('progressLine', () => {
-  it('shows objects and MB done of the total, rate, ETA, examined and hits once listing is done', () => {
+  it('shows objects and MB done of the total, rate, ETA, examined and events matched once listing is done', () => {
     const line = progressLine(midHunt(), 5000, 200, 7);
-    expect(line).toBe('hunt: scanned 10/40 objects, 2.5/10 MB, 0.5 MB/s, ETA 0:15, 10,000 examined, 7 hits, 1 failed');
+    expect(line).toBe('hunt: scanned 10/40 objects, 2.5/10 MB, 0.5 MB/s, ETA 0:15, 10,000 examined, 7 matched, 1 failed');
   });
 
   it('marks the totals as growing and gives no ETA while still listing', () => {
@@ -24,7 +24,7 @@ describe('progressLine', () => {
     const line = progressLine(t, 5000, 200);
     expect(line).toMatch(/^hunt: scanned 10\/40\+ objects, 2\.5\/10\+ MB, /);
     expect(line).not.toContain('ETA');
-    expect(line).not.toMatch(/\bhits?\b/);
+    expect(line).not.toMatch(/\bmatched\b/);
   });
 
   it('falls back to uncompressed MB and an ETA by objects when listed sizes are unknown', () => {
@@ -48,7 +48,7 @@ describe('progressLine', () => {
     const at60 = progressLine(midHunt(), 5000, 60, 7);
     expect(at60).toContain('scanned 10/40 objects');
     expect(at60).toContain('1 failed');
-    expect(at60).toContain('7 hits');
+    expect(at60).toContain('7 matched');
     expect(at60).not.toContain('examined');
   });
 });
@@ -59,7 +59,7 @@ describe('Progress', () => {
     return { written, stream: { columns, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream };
   }
 
-  it('overwrites one line within the width, counts hits from the callback, and clears it at the end', () => {
+  it('overwrites one line within the width, counts matched events from the callback, and clears it at the end', () => {
     const { written, stream } = fakeStream(50);
     let hits = 0;
     let now = 0;
@@ -68,7 +68,7 @@ describe('Progress', () => {
     now = 5000;
     p.start();
     p.stop();
-    expect(written[0]).toMatch(/^\rhunt: scanned 10\/40 objects.*3 hits.*\x1b\[K$/);
+    expect(written[0]).toMatch(/^\rhunt: scanned 10\/40 objects.*3 matched.*\x1b\[K$/);
     expect(stringWidth(written[0]!.replace('\r', ''))).toBeLessThan(50);
     expect(written.at(-1)).toBe('\r\x1b[K');
   });
