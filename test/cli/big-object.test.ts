@@ -2,13 +2,12 @@
 // hits and memory stays flat (two such objects cost no more than one, since a
 // worker holds one object at a time and the main thread only candidates).
 
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BIN, lines } from '../helpers/cli.js';
+import { huntWithPeak, lines } from '../helpers/cli.js';
 import { deactivate, event } from '../helpers/events.js';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
@@ -16,26 +15,6 @@ vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 let dir: string;
 const RECORDS = 120_000;
 
-/** Runs the hunt and samples its peak RSS (VmHWM) from /proc while it runs. */
-function huntWithPeak(args: string[]): Promise<{ code: number | null; stdout: string; peakMb: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let stdout = '';
-    let peakKb = 0;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    const timer = setInterval(() => {
-      readFile(`/proc/${child.pid}/status`, 'utf8').then(
-        (s) => (peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? 0))),
-        () => {},
-      );
-    }, 20);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(timer);
-      resolve({ code, stdout, peakMb: peakKb / 1024 });
-    });
-  });
-}
 
 let objectMb = 0;
 

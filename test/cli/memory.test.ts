@@ -3,13 +3,12 @@
 // output. It now fails alone and fast, named, and the other objects' hits are
 // all there.
 
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BIN, lines } from '../helpers/cli.js';
+import { huntWithPeak, lines } from '../helpers/cli.js';
 import { deactivate, gz } from '../helpers/events.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -17,29 +16,6 @@ vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 let dir: string;
 const RECORDS = 1_000_000;
 
-/** The built binary, with its peak RSS (VmHWM) sampled from /proc while it runs. */
-function huntWithPeak(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; peakMb: number; seconds: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    let peakKb = 0;
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setInterval(() => {
-      readFile(`/proc/${child.pid}/status`, 'utf8').then(
-        (s) => (peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? 0))),
-        () => {},
-      );
-    }, 20);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(timer);
-      resolve({ code, stdout, stderr, peakMb: peakKb / 1024, seconds: (performance.now() - started) / 1000 });
-    });
-  });
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'hunt-memory-'));

@@ -31,7 +31,6 @@ const text = fc.oneof(
 );
 const scalar = fc.oneof({ weight: 6, arbitrary: text }, fc.integer({ min: 0, max: 60 }), fc.boolean(), fc.constant(null), fc.constant(50.0));
 const jsonValue = fc.oneof({ weight: 5, arbitrary: scalar }, fc.array(text, { maxLength: 2 }), fc.dictionary(fc.constantFrom('userName', 'b', 'x'), text, { maxKeys: 2 }));
-const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined, freq: 3 });
 const jsonObject = fc.record(
   {
     userName: jsonValue,

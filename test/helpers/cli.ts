@@ -4,6 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -74,6 +75,30 @@ export function huntProcess(args: string[], options: { env?: Record<string, stri
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** The built binary, with its peak RSS (VmHWM) sampled from /proc while it runs, and its wall time. */
+export function huntWithPeak(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; peakMb: number; seconds: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    let peakKb = 0;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setInterval(() => {
+      readFile(`/proc/${child.pid}/status`, 'utf8').then(
+        (text) => (peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(text)?.[1] ?? 0))),
+        () => {},
+      );
+    }, 20);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(timer);
+      resolve({ code, stdout, stderr, peakMb: peakKb / 1024, seconds: (performance.now() - started) / 1000 });
     });
   });
 }
