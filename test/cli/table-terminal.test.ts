@@ -5,18 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import stringWidth from 'string-width';
 import { describe, expect, it, vi } from 'vitest';
-import { BIN, hunt, lines, ROOT } from '../helpers/cli.js';
+import { BIN, hunt, lines, ROOT, hasScript } from '../helpers/cli.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 
-const hasScript = (() => {
-  try {
-    execFileSync('script', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 function withoutColorVars(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};

@@ -4,7 +4,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
-import { BIN, hunt, ROOT } from '../helpers/cli.js';
+import { BIN, hunt, ROOT, hasScript } from '../helpers/cli.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -13,14 +13,6 @@ function onTerminal(args: string): string {
   return execFileSync('script', ['-qec', `node "${BIN}" ${args} > /dev/null`, '/dev/null'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 }
 
-const hasScript = (() => {
-  try {
-    execFileSync('script', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe.runIf(hasScript)('on a terminal', () => {
   it('draws progress on stderr, then clears it before the summary', () => {

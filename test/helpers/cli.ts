@@ -2,7 +2,7 @@
 // run(argv, io) (fast: most tests), or as the built binary in a child process
 // (the few end-to-end tests: the bin, signals, pipes, S3 credentials).
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -102,6 +102,16 @@ export function huntWithPeak(args: string[]): Promise<{ code: number | null; std
     });
   });
 }
+
+/** Is util-linux `script` (a pseudo-terminal for the terminal tests) on this machine? */
+export const hasScript = (() => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 /** The NDJSON lines of a run, parsed. */
 export function lines(stdout: string): Record<string, unknown>[] {

@@ -10,12 +10,17 @@ const scratch = mkdtempSync(join(tmpdir(), 'hunt-rule-files-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 let n = 0;
 
-/** Writes the files into a fresh folder and loads it. */
-export async function loadFiles(files: Record<string, string>): Promise<LoadResult> {
+/** Writes the files into a fresh scratch folder and returns its path. */
+export function ruleFolder(files: Record<string, string>): string {
   const dir = join(scratch, String(n++));
   mkdirSync(dir);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return loadRules([dir]);
+  return dir;
+}
+
+/** Writes the files into a fresh folder and loads it. */
+export async function loadFiles(files: Record<string, string>): Promise<LoadResult> {
+  return loadRules([ruleFolder(files)]);
 }
 
 /** The RuleError loading the files throws (anything else fails the test). */

@@ -1,24 +1,15 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { RuleError, UsageError } from '../../src/errors.js';
 import { compileEventRules } from '../../src/rules/compile.js';
 import { bundledRulesDir, loadRules, selectRules, STATEFUL_FIELDS } from '../../src/rules/load.js';
 import type { Rule } from '../../src/rules/types.js';
+import { ruleFolder } from '../helpers/rule-files.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'rules', 'sigma-style');
-const scratch = mkdtempSync(join(tmpdir(), 'hunt-rules-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-let n = 0;
 /** Writes rule files into a fresh folder and returns its path. */
-const folder = (files: Record<string, string>): string => {
-  const dir = join(scratch, String(n++));
-  mkdirSync(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-};
+const folder = ruleFolder;
 const loadError = async (files: Record<string, string>): Promise<RuleError> => {
   const dir = folder(files);
   try {
@@ -210,7 +201,7 @@ describe('rule errors name the file and the line', () => {
     at(await loadError({ 'e.yml': `${header}hunt:\n  engine: magic\n` }), 'e.yml', 7);
   });
   it('a missing --rules path', async () => {
-    await expect(loadRules([join(scratch, 'nope')])).rejects.toThrow(/cannot read rules/);
+    await expect(loadRules([join(folder({}), 'nope')])).rejects.toThrow(/cannot read rules/);
   });
 });
 

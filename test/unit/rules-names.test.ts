@@ -2,25 +2,17 @@
 // folder at once, unsupported rules told apart from wrong ones, and selection
 // by name, title, id and level.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RuleError, UsageError } from '../../src/errors.js';
 import { inspectRules, loadRules, selectRules } from '../../src/rules/load.js';
 import { titleSlug } from '../../src/rules/names.js';
 import type { Rule } from '../../src/rules/types.js';
+import { ruleFolder } from '../helpers/rule-files.js';
 
 const sigmahq = join(import.meta.dirname, '..', 'fixtures', 'sigmahq-like');
-const scratch = mkdtempSync(join(tmpdir(), 'hunt-rule-names-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-let n = 0;
-const folder = (files: Record<string, string>): string => {
-  const dir = join(scratch, String(n++));
-  mkdirSync(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-};
+/** Writes rule files into a fresh folder and returns its path. */
+const folder = ruleFolder;
 
 /** A SigmaHQ-shaped rule: no `name`. */
 const sigma = (fields: { title?: string; id?: string; name?: string; level?: string; detection?: string }): string =>
@@ -135,7 +127,7 @@ describe('inspectRules', () => {
 
   it('names a missing path and goes on with the others', async () => {
     const dir = folder({ 'a.yml': sigma({ title: 'Good' }) });
-    const { rules, problems } = await inspectRules([join(scratch, 'nope'), dir]);
+    const { rules, problems } = await inspectRules([join(folder({}), 'nope'), dir]);
     expect(keys(rules)).toEqual(['good']);
     expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/nope: cannot read rules \(ENOENT\)/)]);
   });
