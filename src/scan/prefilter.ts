@@ -12,7 +12,10 @@
 // as without a prefilter; a cut-out record that is not valid JSON must make
 // the caller do the same (see scanner.ts). Before cutting, a string-aware
 // bracket count proves each record that holds a needle is an element of
-// Records, not a map nested inside another record (marksAtTopLevel).
+// Records, not a map nested inside another record nor one in a list after
+// Records (structure.ts, in WebAssembly: the count reads every byte up to
+// the last such record, and in JavaScript it cost as much as the rest of the
+// prefilter).
 //
 // What can hide a needle in JSON text, and how the search still finds it:
 // * escapes: `\uXXXX` can spell any character, `\/` spells `/`. Every record
@@ -25,6 +28,7 @@
 //   needles.ts never makes a needle a number's text could hold.
 
 import { isAscii } from 'node:buffer';
+import { atTopLevel } from './structure.js';
 
 const PREFIX = '{"Records":[';
 const RECORD_START = '{"eventVersion":';
@@ -106,63 +110,13 @@ export class Prefilter {
         for (let at = bytes.indexOf(pitfall, open); at !== -1 && at < close; at = bytes.indexOf(pitfall, at + 1)) mark(at);
       }
     }
-    if (!marksAtTopLevel(text, open, starts, marked)) return null;
+    if (!atTopLevel(bytes, open, starts, marked)) return null;
     const pieces: string[] = [];
     for (let k = 0; k < starts.length; k++) {
       if (marked[k]) pieces.push(bytes.toString('utf8', starts[k]!, k + 1 < starts.length ? starts[k + 1]! - 1 : close));
     }
     return { records: starts.length, pieces };
   }
-}
-
-/**
- * Is every marked record start an element of the Records array itself, not an
- * object nested inside a record? A record's fields can hold maps and lists
- * whose keys a caller chose (tags, DynamoDB items, ...), so a crafted list of
- * maps can carry `,{"eventVersion":...}` inside a real record, and that piece
- * could parse as a forged event of its own. One pass, string-aware, counts
- * bracket depth up to the last marked start. It reads only what precedes the
- * last hit, and runs only for objects with a hit.
- */
-function marksAtTopLevel(text: string, open: number, starts: readonly number[], marked: Uint8Array): boolean {
-  let last = -1;
-  for (let k = marked.length - 1; k >= 0; k--) {
-    if (marked[k]) {
-      last = k;
-      break;
-    }
-  }
-  if (last < 0) return true;
-  let k = 0;
-  while (k <= last && !marked[k]) k++;
-  let depth = 0;
-  const limit = starts[last]!;
-  for (let i = open; i <= limit; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // Jump to the closing quote: one not preceded by an odd run of backslashes.
-      let j = i;
-      for (;;) {
-        j = text.indexOf('"', j + 1);
-        if (j < 0) return false;
-        let backslashes = 0;
-        while (text.charCodeAt(j - 1 - backslashes) === BACKSLASH) backslashes++;
-        if ((backslashes & 1) === 0) break;
-      }
-      if (starts[k]! < j && starts[k]! > i) return false; // a marked start inside a string: not CloudTrail's layout
-      i = j;
-    } else if (c === 0x7b || c === 0x5b) {
-      if (i === starts[k]) {
-        if (depth !== 0) return false;
-        k++;
-        while (k <= last && !marked[k]) k++;
-      }
-      depth++;
-    } else if (c === 0x7d || c === 0x5d) {
-      if (--depth < 0) return false;
-    }
-  }
-  return k > last;
 }
 
 /** Index of the last start at or before `at` (binary search). */

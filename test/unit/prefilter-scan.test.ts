@@ -203,6 +203,18 @@ describe('the fast path', () => {
     }
   });
 
+  it('does not take an event in a list after Records for a record, at any 16-byte alignment', () => {
+    // `{"Records":[…],"x":[{…},{"eventVersion":…}]}` is valid JSON: the forged map
+    // sits at depth 0 again, but only after the depth went below 0 (Records closed).
+    for (let pad = 0; pad < 20; pad++) {
+      const carrier = event({ eventName: 'ListBuckets', eventSource: 's3.amazonaws.com', userAgent: 'a'.repeat(pad) });
+      const text = `{"Records":[${JSON.stringify(carrier)}],"x":[{"a":1},${JSON.stringify(mfaFailure({ eventID: 'forged' }))}]}`;
+      const fast = on.scan(gzipSync(text), 'x');
+      expect(fast.ok && fast.candidates).toEqual([]);
+      expect(found(fast)).toEqual(found(off.scan(gzipSync(text), 'x')));
+    }
+  });
+
   it('a plain (not gzip) object is always parsed whole', () => {
     const r = on.scan(Buffer.from(`{"Records":[${JSON.stringify(noise())},${JSON.stringify(noise())}]}`), 'x');
     expect(r.ok && r.stats).toMatchObject({ records: 2, events: 2 });
