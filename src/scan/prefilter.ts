@@ -28,7 +28,7 @@
 //   needles.ts never makes a needle a number's text could hold.
 
 import { isAscii } from 'node:buffer';
-import { atTopLevel } from './structure.js';
+import { atTopLevel, RECORD_SCAN_LIMIT, RecordScan } from './structure.js';
 
 const PREFIX = '{"Records":[';
 const RECORD_START = '{"eventVersion":';
@@ -46,40 +46,64 @@ export interface Selection {
 
 export class Prefilter {
   private readonly search: RegExp | undefined;
+  /** The same search in WebAssembly, when the needles suit it (structure.ts). */
+  private readonly scan: RecordScan | undefined;
 
-  constructor(readonly needles: readonly string[]) {
+  constructor(readonly needles: readonly string[], options: { wasm?: boolean } = {}) {
     this.search = needles.length > 0 ? new RegExp(needles.map(escapeRegExp).join('|'), 'gi') : undefined;
+    this.scan = (options.wasm ?? true) ? RecordScan.for(needles) : undefined;
   }
 
   /**
    * The records of a decompressed object that may match, or null when the
    * bytes do not have CloudTrail's layout (the caller must then parse them whole).
-   *
-   * The search runs on a latin1 view of the bytes, where a character's index
-   * is its byte offset: cheaper than decoding UTF-8, and every needle and
-   * record boundary is ASCII, which reads the same in both. Only the records
-   * cut out are decoded as UTF-8.
+   * Only the records cut out are decoded as UTF-8.
    */
   select(bytes: Buffer): Selection | null {
-    const text = bytes.toString('latin1');
     let begin = 0;
-    while (begin < text.length && isSpace(text.charCodeAt(begin))) begin++;
-    let end = text.length;
-    while (end > begin && isSpace(text.charCodeAt(end - 1))) end--;
-    if (!text.startsWith(PREFIX, begin) || !text.endsWith(']}', end)) return null;
+    while (begin < bytes.length && isSpace(bytes[begin]!)) begin++;
+    let end = bytes.length;
+    while (end > begin && isSpace(bytes[end - 1]!)) end--;
+    if (end - begin < PREFIX.length + 2 || !startsWith(bytes, PREFIX, begin) || bytes[end - 2] !== 0x5d || bytes[end - 1] !== 0x7d) return null;
     const open = begin + PREFIX.length;
     const close = end - 2; // the `]` that ends Records
-    if (close < open) return null;
     if (close === open) return { records: 0, pieces: [] };
-    if (!text.startsWith(RECORD_START, open)) return null;
+    if (!startsWith(bytes, RECORD_START, open)) return null;
 
     const starts = [open];
-    for (let at = text.indexOf(RECORD_START, open + RECORD_START.length); at !== -1 && at < close; at = text.indexOf(RECORD_START, at + RECORD_START.length)) {
-      if (text.charCodeAt(at - 1) !== COMMA) return null;
+    for (let at = bytes.indexOf(RECORD_START, open + RECORD_START.length); at !== -1 && at < close; at = bytes.indexOf(RECORD_START, at + RECORD_START.length)) {
+      if (bytes[at - 1] !== COMMA) return null;
       starts.push(at);
     }
     if (!this.search) return { records: starts.length, pieces: [] };
 
+    let marked: Uint8Array;
+    if (this.scan && close - open <= RECORD_SCAN_LIMIT) {
+      marked = this.scan.marks(bytes, open, close, starts);
+      for (let k = 0; k < marked.length; k++) {
+        if (marked[k]! & 1 && !(marked[k]! & 2)) return null; // not proven to be an element of Records
+      }
+    } else {
+      const found = this.markInJavaScript(bytes, open, close, starts);
+      if (!found) return null;
+      marked = found;
+    }
+    const pieces: string[] = [];
+    for (let k = 0; k < starts.length; k++) {
+      if (marked[k]! & 1) pieces.push(bytes.toString('utf8', starts[k]!, k + 1 < starts.length ? starts[k + 1]! - 1 : close));
+    }
+    return { records: starts.length, pieces };
+  }
+
+  /**
+   * The same marks without WebAssembly's record scan (too many needles, or a
+   * very large object): the search runs on a latin1 view of the bytes, where a
+   * character's index is its byte offset (every needle and record boundary is
+   * ASCII, which reads the same in both), then the top-level proof. Null when
+   * a marked record is not proven to be an element of Records.
+   */
+  private markInJavaScript(bytes: Buffer, open: number, close: number, starts: readonly number[]): Uint8Array | null {
+    const text = bytes.toString('latin1');
     const marked = new Uint8Array(starts.length);
     /** Marks the record holding `at`; returns where the next record starts (or -1). */
     const mark = (at: number): number => {
@@ -87,7 +111,7 @@ export class Prefilter {
       marked[k] = 1;
       return k + 1 < starts.length ? starts[k + 1]! : -1;
     };
-    const re = this.search;
+    const re = this.search!;
     re.lastIndex = open;
     for (let m = re.exec(text); m !== null && m.index < close; m = re.exec(text)) {
       const next = mark(m.index);
@@ -110,13 +134,14 @@ export class Prefilter {
         for (let at = bytes.indexOf(pitfall, open); at !== -1 && at < close; at = bytes.indexOf(pitfall, at + 1)) mark(at);
       }
     }
-    if (!atTopLevel(bytes, open, starts, marked)) return null;
-    const pieces: string[] = [];
-    for (let k = 0; k < starts.length; k++) {
-      if (marked[k]) pieces.push(bytes.toString('utf8', starts[k]!, k + 1 < starts.length ? starts[k + 1]! - 1 : close));
-    }
-    return { records: starts.length, pieces };
+    return atTopLevel(bytes, open, starts, marked) ? marked : null;
   }
+}
+
+function startsWith(bytes: Buffer, prefix: string, at: number): boolean {
+  if (at + prefix.length > bytes.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Index of the last start at or before `at` (binary search). */

@@ -8,6 +8,7 @@ interface Exports {
   memory: WebAssembly.Memory;
   reset(): void;
   run(from: number, to: number): number;
+  records(text: number, end: number, starts: number, count: number, marks: number): void;
 }
 
 let instance: Exports | undefined;
@@ -53,4 +54,103 @@ export function atTopLevel(bytes: Uint8Array, open: number, starts: readonly num
     at = windowEnd;
   }
   return true;
+}
+
+/** Lowered bytes of CloudTrail text, most frequent first (measured on generated and sample trails); a needle's filter pair is its rarest. */
+const FREQUENT = '"east:rniodc,lm12u-653p04.v7wbyg8fh/9{}zkx qj#+();=&$|%?*';
+
+/** Objects larger than this take the JavaScript way: the module's memory would hold a copy of each. */
+export const RECORD_SCAN_LIMIT = 64 * 1024 * 1024;
+/** More needles than this take the JavaScript way: every candidate is compared with each needle of its buckets. */
+const MAX_NEEDLES = 64;
+const NEEDLE_LIST = 80;
+
+/**
+ * The whole prefilter pass in WebAssembly (`records` in structure.wat): which
+ * records hold a needle, an escape or a case pitfall, and which starts are
+ * proven to lie at the top level, in one pass over the bytes.
+ */
+export class RecordScan {
+  private readonly layout: Uint8Array;
+  private readonly textAt: number;
+
+  private constructor(needles: readonly string[]) {
+    const offsets = needles.map(rarestPair);
+    // One bucket per distinct pair while there are at most 8; past that, pairs share buckets.
+    const distinct = [...new Set(needles.map((n, i) => n.slice(offsets[i]!, offsets[i]! + 2)))];
+    const list = NEEDLE_LIST + 4 + 16 * needles.length;
+    let size = list;
+    for (const n of needles) size += n.length;
+    this.textAt = Math.ceil((size + 16) / 16) * 16;
+    const layout = new Uint8Array(size);
+    const view = new DataView(layout.buffer);
+    view.setUint32(NEEDLE_LIST, needles.length, true);
+    let bytesAt = list;
+    needles.forEach((needle, i) => {
+      const at = offsets[i]!;
+      const bit = 1 << (distinct.indexOf(needle.slice(at, at + 2)) % 8);
+      const a = needle.charCodeAt(at) | 0x20;
+      const b = needle.charCodeAt(at + 1) | 0x20;
+      layout[a & 15] |= bit;
+      layout[16 + (a >> 4)] |= bit;
+      layout[32 + (b & 15)] |= bit;
+      layout[48 + (b >> 4)] |= bit;
+      const entry = NEEDLE_LIST + 4 + 16 * i;
+      view.setUint32(entry, bit, true);
+      view.setUint32(entry + 4, at, true);
+      view.setUint32(entry + 8, needle.length, true);
+      view.setUint32(entry + 12, bytesAt, true);
+      for (let j = 0; j < needle.length; j++) layout[bytesAt + j] = needle.charCodeAt(j);
+      bytesAt += needle.length;
+    });
+    this.layout = layout;
+  }
+
+  /** A scan for these needles, or undefined when they are too many or not plain ASCII. */
+  static for(needles: readonly string[]): RecordScan | undefined {
+    if (needles.length === 0 || needles.length > MAX_NEEDLES) return undefined;
+    if (needles.some((n) => n.length < 2 || !/^[\x20-\x7e]+$/.test(n) || n !== n.toLowerCase())) return undefined;
+    return new RecordScan(needles);
+  }
+
+  /**
+   * One byte per start: bit 0 when its record (up to the next start, or to
+   * `close`) holds a needle, `\u`, `\/`, U+0130 or U+212A; bit 1 when the start
+   * is proven to be an element of Records. `close - open` must be at most RECORD_SCAN_LIMIT.
+   */
+  marks(bytes: Uint8Array, open: number, close: number, starts: readonly number[]): Uint8Array {
+    const wasm = exports();
+    const length = close - open;
+    const startsAt = this.textAt + Math.ceil((length + 16) / 16) * 16;
+    const marksAt = startsAt + 4 * starts.length;
+    const need = marksAt + starts.length;
+    if (wasm.memory.buffer.byteLength < need) wasm.memory.grow(Math.ceil((need - wasm.memory.buffer.byteLength) / 65536));
+    const memory = new Uint8Array(wasm.memory.buffer);
+    memory.set(this.layout, 0);
+    memory.set(bytes.subarray(open, close), this.textAt);
+    memory.fill(0, this.textAt + length, this.textAt + length + 16);
+    const addresses = new Uint32Array(wasm.memory.buffer, startsAt, starts.length);
+    for (let k = 0; k < starts.length; k++) addresses[k] = this.textAt + (starts[k]! - open);
+    memory.fill(0, marksAt, marksAt + starts.length);
+    wasm.records(this.textAt, this.textAt + length, startsAt, starts.length, marksAt);
+    return memory.slice(marksAt, marksAt + starts.length);
+  }
+}
+
+/** Where the needle's byte pair least frequent in CloudTrail text starts: the filter looks for that pair. */
+function rarestPair(needle: string): number {
+  const rank = (c: string): number => {
+    const i = FREQUENT.indexOf(c);
+    return i < 0 ? FREQUENT.length : i;
+  };
+  let best = 0;
+  let score = -1;
+  for (let at = 0; at + 1 < needle.length; at++) {
+    const s = rank(needle[at]!) + rank(needle[at + 1]!);
+    if (s > score) {
+      score = s;
+      best = at;
+    }
+  }
+  return best;
 }
