@@ -162,7 +162,7 @@
 
   (func (export "records") (param $p i32) (param $end i32) (param $starts i32) (param $count i32) (param $marks i32)
     (local $text i32)
-    (local $v v128) (local $m v128) (local $lo v128)
+    (local $v v128) (local $low v128) (local $m v128) (local $lo v128)
     (local $cand i32) (local $quotes i32) (local $in i32) (local $out i32) (local $closes i32)
     (local $depth i32) (local $inString i32) (local $escaped i32) (local $negative i32)
     (local $cur i32) (local $next i32) (local $stop i32) (local $i i32) (local $c i32)
@@ -177,17 +177,19 @@
         (local.set $v (v128.load (local.get $p)))
 
         ;; Needle candidates: pair byte 1 here, pair byte 2 at the next byte.
-        (local.set $lo (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))))
+        (local.set $low (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))))
         (local.set $m (v128.and
-          (i8x16.swizzle (v128.load (i32.const 0)) (v128.and (local.get $lo) (i8x16.splat (i32.const 0x0f))))
-          (i8x16.swizzle (v128.load (i32.const 16)) (i8x16.shr_u (local.get $lo) (i32.const 4)))))
+          (i8x16.swizzle (v128.load (i32.const 0)) (v128.and (local.get $low) (i8x16.splat (i32.const 0x0f))))
+          (i8x16.swizzle (v128.load (i32.const 16)) (i8x16.shr_u (local.get $low) (i32.const 4)))))
         (local.set $lo (v128.or (v128.load (i32.add (local.get $p) (i32.const 1))) (i8x16.splat (i32.const 0x20))))
         (local.set $m (v128.and (local.get $m) (v128.and
           (i8x16.swizzle (v128.load (i32.const 32)) (v128.and (local.get $lo) (i8x16.splat (i32.const 0x0f))))
           (i8x16.swizzle (v128.load (i32.const 48)) (i8x16.shr_u (local.get $lo) (i32.const 4))))))
-        (local.set $cand (i32.and
-          (i32.xor (i8x16.bitmask (i8x16.eq (local.get $m) (i8x16.splat (i32.const 0)))) (i32.const 0xffff))
-          (i32.sub (i32.shl (i32.const 1) (i32.sub (local.get $stop) (local.get $p))) (i32.const 1))))
+        (local.set $cand (if (result i32) (v128.any_true (local.get $m))
+          (then (i32.and
+            (i32.xor (i8x16.bitmask (i8x16.eq (local.get $m) (i8x16.splat (i32.const 0)))) (i32.const 0xffff))
+            (i32.sub (i32.shl (i32.const 1) (i32.sub (local.get $stop) (local.get $p))) (i32.const 1))))
+          (else (i32.const 0))))
 
         ;; The bracket count: the fast way when nothing in the block needs a byte-by-byte look.
         (local.set $quotes (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22)))))
@@ -199,13 +201,12 @@
           (i32.const 0xffff)))
         (local.set $out (i32.xor (local.get $in) (i32.const 0xffff)))
         (local.set $closes (i32.popcnt (i32.and (local.get $out)
-          (i8x16.bitmask (i8x16.eq (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))) (i8x16.splat (i32.const 0x7d)))))))
+          (i8x16.bitmask (i8x16.eq (local.get $low) (i8x16.splat (i32.const 0x7d)))))))
         (if (i32.or
               (i32.or
                 (i32.or (local.get $escaped) (i32.gt_u (local.get $closes) (local.get $depth)))
-                (i32.or
-                  (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5c))))
-                  (i8x16.bitmask (local.get $v)))) ;; a byte >= 0x80
+                ;; a backslash, or a byte >= 0x80
+                (i8x16.bitmask (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5c))) (local.get $v))))
               (i32.or
                 (i32.lt_u (local.get $stop) (i32.add (local.get $p) (i32.const 16)))
                 (i32.lt_u (local.get $next) (local.get $stop))))
@@ -268,7 +269,7 @@
           (else
             (local.set $depth (i32.sub
               (i32.add (local.get $depth) (i32.popcnt (i32.and (local.get $out)
-                (i8x16.bitmask (i8x16.eq (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))) (i8x16.splat (i32.const 0x7b)))))))
+                (i8x16.bitmask (i8x16.eq (local.get $low) (i8x16.splat (i32.const 0x7b)))))))
               (local.get $closes)))
             (local.set $inString (i32.shr_u (local.get $in) (i32.const 15)))))
 
