@@ -2,7 +2,7 @@
 // merely decompressing the logs, and with what a responder would script?
 //
 //   node dist/scripts/bench.js [--size small|full] [--seed S] [--runs N] [--cores N]
-//                              [--no-jq] [--no-x4] [--only floor,jq,w1,wN,off,noliteral,context]
+//                              [--no-jq] [--no-x4] [--only floor,jq,w1,wN,off,noliteral,context,s3]
 //                              [--baseline other-checkout/dist/src/bin.js]
 //
 // On one corpus (generated once, cached under .bench/, see scripts/bench/corpus.ts),
@@ -16,9 +16,13 @@
 //              (a regex on userAgent): every record is parsed
 //   context    hunt --workers <cores> --context 1h: the hunt plus its second pass
 //              around the hits (its hits, context left out, must equal w1's)
+//   s3         hunt --workers <cores> from the tests' local S3 server (s3rver, a
+//              child process) holding the corpus; CPU s adds the server's CPU
+//              during the run, to tell which side is the limit
 //   base       --baseline's hunt --workers <cores> (before/after comparisons)
 //   x4         hunt --workers <cores> over 4 hard-linked copies of the corpus
 //              (memory check; eventIDs repeat, so hits are the same), once
+// CPU s is GNU time's user + system seconds, all threads (median).
 // Peak RSS is GNU time's "Maximum resident set size" (/usr/bin/time -v): for
 // hunt, the whole process with its worker threads; for the xargs rows, the
 // largest single process. Without GNU time, RSS is left blank.
@@ -76,7 +80,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`bench: ${message}\nusage: node dist/scripts/bench.js [--size small|full] [--seed S] [--runs N] [--cores N] [--no-jq] [--no-x4] [--only floor,jq,w1,wN,off,noliteral,context] [--baseline other/dist/src/bin.js]\n`);
+  process.stderr.write(`bench: ${message}\nusage: node dist/scripts/bench.js [--size small|full] [--seed S] [--runs N] [--cores N] [--no-jq] [--no-x4] [--only floor,jq,w1,wN,off,noliteral,context,s3] [--baseline other/dist/src/bin.js]\n`);
   process.exit(2);
 }
 
@@ -85,6 +89,8 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 interface Timing {
   seconds: number;
   rssKb: number | null;
+  /** User + system CPU seconds (GNU time), all threads. */
+  cpu: number | null;
 }
 
 /** Runs a shell command, timing it (wall clock) and taking its peak RSS from GNU time. */
@@ -104,7 +110,9 @@ function timed(command: string, env: Record<string, string> = {}): Promise<Timin
         return;
       }
       const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      resolvePromise({ seconds, rssKb: rss ? Number(rss[1]) : null });
+      const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+      const system = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+      resolvePromise({ seconds, rssKb: rss ? Number(rss[1]) : null, cpu: user && system ? Number(user[1]) + Number(system[1]) : null });
     });
   });
 }
@@ -116,6 +124,10 @@ interface Row {
   min: number;
   median: number;
   rssMb: number | null;
+  /** Median user + system CPU seconds of the command. */
+  cpu: number | null;
+  /** Median CPU seconds of the local S3 server during a run (row s3). */
+  serverCpu?: number;
 }
 
 function median(xs: number[]): number {
@@ -123,15 +135,38 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-async function measure(name: string, what: string, runs: number, command: string, env?: Record<string, string>): Promise<Row> {
+async function measure(name: string, what: string, runs: number, command: string, env?: Record<string, string>, around?: () => () => number): Promise<Row> {
   const times: Timing[] = [];
+  const server: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const done = around?.();
     times.push(await timed(command, env));
+    if (done) server.push(done());
     log(`  ${name} run ${i + 1}: ${times[i]!.seconds.toFixed(2)} s`);
   }
   const seconds = times.map((t) => t.seconds);
   const rss = times.map((t) => t.rssKb).filter((x): x is number => x !== null);
-  return { name, what, runs: seconds, min: Math.min(...seconds), median: median(seconds), rssMb: rss.length ? Math.max(...rss) / 1024 : null };
+  const cpu = times.map((t) => t.cpu).filter((x): x is number => x !== null);
+  return {
+    name,
+    what,
+    runs: seconds,
+    min: Math.min(...seconds),
+    median: median(seconds),
+    rssMb: rss.length ? Math.max(...rss) / 1024 : null,
+    cpu: cpu.length ? median(cpu) : null,
+    ...(server.length ? { serverCpu: median(server) } : {}),
+  };
+}
+
+/** CPU seconds a process has used so far (Linux /proc), or null. */
+function cpuOf(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -191,6 +226,24 @@ async function main(): Promise<void> {
   if (want('wN')) rows.push(await measure('wN', `hunt --workers ${args.cores}`, args.runs, hunt('wN', args.cores)));
   if (want('off')) rows.push(await measure('off', `hunt --workers ${args.cores}, HUNT_PREFILTER=off`, args.runs, hunt('off', args.cores), { HUNT_PREFILTER: 'off' }));
   if (want('context')) rows.push(await measure('context', `hunt --workers ${args.cores} --context 1h`, args.runs, hunt('context', args.cores, '--context 1h')));
+  if (want('s3')) {
+    // The same corpus from a local S3 server (s3rver, the tests' own), in a
+    // child process whose CPU is read around each run: which side limits?
+    const { startS3Server } = await import('../test/helpers/s3-server.js');
+    const s3 = await startS3Server();
+    try {
+      log('uploading the corpus to the local S3 server…');
+      await s3.putAll('bench', manifest.paths.map((p): [string, Uint8Array] => [p, readFileSync(join(dir, p))]));
+      const around = (): (() => number) => {
+        const before = cpuOf(s3.pid) ?? 0;
+        return () => (cpuOf(s3.pid) ?? 0) - before;
+      };
+      const cmd = `node ${q(CLI)} --source s3://bench --endpoint-url ${q(s3.endpoint)} --format ndjson --no-progress --workers ${args.cores} > ${q(out('s3'))} 2> ${q(join(work, 's3.err'))}`;
+      rows.push(await measure('s3', `hunt --workers ${args.cores} from a local S3 server (s3rver)`, args.runs, cmd, {}, around));
+    } finally {
+      await s3.stop();
+    }
+  }
   if (args.baseline) rows.push(await measure('base', `baseline hunt --workers ${args.cores} (${args.baseline})`, args.runs, hunt('base', args.cores, '', args.baseline)));
   if (want('noliteral')) {
     const rule = join(work, 'no-literal.yml');
@@ -229,11 +282,11 @@ async function main(): Promise<void> {
     if (rows.some((r) => r.name === 'base') && readFileSync(out('base'), 'utf8') !== reference) {
       log(`note: the baseline's hits differ from this version's (expected when the versions' rules or fields differ): compare ${out('base')} with ${out('w1')}`);
     }
-    for (const name of ['wN', 'off', 'x4', 'context']) {
+    for (const name of ['wN', 'off', 'x4', 'context', 's3']) {
       if (!rows.some((r) => r.name === name)) continue;
       const got = readFileSync(out(name), 'utf8');
       const same =
-        name === 'x4' ? withoutSources(got) === withoutSources(reference) : name === 'context' ? withoutContext(got) === withoutContext(reference) : got === reference;
+        name === 'x4' || name === 's3' ? withoutSources(got) === withoutSources(reference) : name === 'context' ? withoutContext(got) === withoutContext(reference) : got === reference;
       if (!same) {
         problems.push(`the hits of ${name} differ from those of --workers 1 (compare ${out(name)} with ${out('w1')})`);
       }
@@ -250,12 +303,13 @@ async function main(): Promise<void> {
     vsFloor: floor ? r.median / scale(r) / floor.median : null,
     jqOver: jq ? jq.median / (r.median / scale(r)) : null,
   }));
-  const header = ['', 'what', 'min s', 'median s', 'MB/s', 'events/s', 'peak RSS MB', '× floor', 'jq ÷ this'];
+  const header = ['', 'what', 'min s', 'median s', 'CPU s', 'MB/s', 'events/s', 'peak RSS MB', '× floor', 'jq ÷ this'];
   const body = table.map((r) => [
     r.name,
     r.what,
     r.min.toFixed(2),
     r.median.toFixed(2),
+    r.cpu === null ? '' : r.cpu.toFixed(2) + (r.serverCpu === undefined ? '' : ` + ${r.serverCpu.toFixed(2)} server`),
     r.mbPerS.toFixed(0),
     Math.round(r.eventsPerS).toLocaleString('en-US'),
     r.rssMb === null ? '' : r.rssMb.toFixed(0),

@@ -43,6 +43,8 @@ export interface S3TestServer {
   putAll(bucket: string, objects: Iterable<[key: string, body: string | Uint8Array]>): Promise<void>;
   /** A client of the server with its own account's credentials. */
   client: S3Client;
+  /** The server's process (the bench reads its CPU time). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startS3Server(): Promise<S3TestServer> {
   return {
     endpoint,
     client,
+    pid: child.pid!,
     put,
     async putAll(bucket, objects) {
       const queue = [...objects];
