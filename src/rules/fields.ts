@@ -62,9 +62,9 @@ function step(
 }
 
 /** Every value a dotted path leads to in an event (see someFieldValue). */
-export function fieldValues(event: unknown, path: string): unknown[] {
+export function fieldValues(event: unknown, path: string | FieldPath): unknown[] {
   const out: unknown[] = [];
-  someFieldValue(event, compilePath(path), (value) => {
+  someFieldValue(event, typeof path === 'string' ? compilePath(path) : path, (value) => {
     out.push(value);
     return false;
   });

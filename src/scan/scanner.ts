@@ -26,7 +26,7 @@ import type { Scope } from '../options.js';
 import { boundValue, contentDigest } from '../merge/canonical.js';
 import { CORRELATION_KINDS, correlationFields } from '../merge/correlation/index.js';
 import { compileEventRules } from '../rules/compile.js';
-import { fieldValues } from '../rules/fields.js';
+import { compilePath, fieldValues, type FieldPath } from '../rules/fields.js';
 import { needlesOf } from '../rules/needles.js';
 import type { Rule } from '../rules/types.js';
 import { MAX_OBJECT_BYTES, tooLarge } from '../stores/store.js';
@@ -88,7 +88,7 @@ export type ScanResult =
 export class Scanner {
   private readonly predicates: { key: string; match: (e: CloudTrailEvent) => boolean }[];
   /** Extra dotted paths each rule needs carried to the merge stage. */
-  private readonly fieldsOf = new Map<string, string[]>();
+  private readonly fieldsOf = new Map<string, FieldPath[]>();
   private readonly accounts: Set<string>;
   private readonly regions: Set<string>;
   /** Undefined when every record must be parsed. */
@@ -125,7 +125,7 @@ export class Scanner {
 
   private addFields(key: string, paths: string[]): void {
     const list = this.fieldsOf.get(key) ?? [];
-    for (const p of paths) if (!list.includes(p)) list.push(p);
+    for (const p of paths) if (!list.some((f) => f.path === p)) list.push(compilePath(p));
     this.fieldsOf.set(key, list);
   }
 
@@ -285,9 +285,10 @@ export class Scanner {
   private view(event: CloudTrailEvent, t: number, rules: string[]): EventView {
     const fields: Record<string, unknown> = {};
     for (const key of rules) {
-      for (const p of this.fieldsOf.get(key) ?? []) {
+      for (const path of this.fieldsOf.get(key) ?? []) {
+        const p = path.path;
         if (Object.hasOwn(fields, p)) continue;
-        const values = fieldValues(event, p);
+        const values = fieldValues(event, path);
         // Bounded: a value nested thousands deep would overflow structured
         // clone on its way to the main thread (see boundValue).
         fields[p] = boundValue(values.length === 0 ? null : values.length === 1 ? values[0] : values);
