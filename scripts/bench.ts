@@ -20,7 +20,7 @@
 //              child process) holding the corpus; CPU s adds the server's CPU
 //              during the run, to tell which side is the limit
 //   base       --baseline's hunt --workers <cores> (before/after comparisons)
-//   x4         hunt --workers <cores> over 4 hard-linked copies of the corpus
+//   x4         hunt --workers <cores> over 4 copies of the corpus
 //              (memory check; eventIDs repeat, so hits are the same), once
 // CPU s is GNU time's user + system seconds, all threads (median).
 // Peak RSS is GNU time's "Maximum resident set size" (/usr/bin/time -v): for
@@ -31,7 +31,7 @@
 // .bench/results/<timestamp>.json.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -251,13 +251,15 @@ async function main(): Promise<void> {
     rows.push(await measure('noliteral', `hunt --workers ${args.cores}, a rule with no literal (re on userAgent)`, args.runs, hunt('noliteral', args.cores, `--rules ${q(rule)}`)));
   }
   if (want('x4') && args.x4) {
-    const copies = join(BENCH, `x4-${args.size}-${args.seed}`);
+    // Real copies: hunt reads a file reached twice (the same device and inode,
+    // as hard links are) once, so linked copies would measure the corpus 1×.
+    const copies = join(BENCH, `x4-copies-${args.size}-${args.seed}`);
     if (!existsSync(join(copies, 'done'))) {
       for (let c = 1; c <= 4; c++) {
         for (const p of manifest.paths) {
           const to = join(copies, String(c), p);
           mkdirSync(dirname(to), { recursive: true });
-          if (!existsSync(to)) linkSync(join(dir, p), to);
+          if (!existsSync(to)) copyFileSync(join(dir, p), to);
         }
       }
       writeFileSync(join(copies, 'done'), '');
