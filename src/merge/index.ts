@@ -56,6 +56,11 @@ export class Merge {
     return this.events.size + count <= this.maxEvents;
   }
 
+  /** The distinct events held whose eventID is one of `ids` (a hit's own events, for `--context`). */
+  eventsWithIDs(ids: ReadonlySet<string>): DistinctEvent[] {
+    return this.events.events().filter((e) => e.view.eventID !== null && ids.has(e.view.eventID));
+  }
+
   /** eventIDs seen on records of different content: the summary warns with these. */
   collisions(): Collisions {
     return this.events.collisions();

@@ -7,7 +7,8 @@
 // its own: same account, inside [time − d, lastTime + d], its caller or target
 // user being the hit's actor or target (case-insensitively), or its source
 // address the hit's when that is an IP address; and always the hit's own
-// events (a correlation's may involve other users and addresses).
+// events (a correlation's may involve other users and addresses), which the
+// merge holds already: the pass does not look for them.
 
 import { compareNullableText, compareText } from '../merge/canonical.js';
 import type { ContextEvent, EventView, Hit } from '../model.js';
@@ -42,15 +43,21 @@ export async function addContext(ctx: ReadContext, hits: Hit[], aroundMs: number
   spec.accounts = [...accounts].sort(compareText);
   spec.names = [...names].sort(compareText);
   spec.addresses = [...addresses].sort(compareText);
-  spec.eventIDs = [...ids].sort(compareText);
 
-  // Distinct events, as the merge makes them: eventID and content.
+  // Distinct events, as the merge makes them: eventID and content. The hits'
+  // own events come from the merge, which holds them, with every object that
+  // had them; the pass finds the rest.
   const events = new Map<string, Seen>();
+  const keyOf = (e: EventView): string => `${e.eventID ?? `\u0000${e.digest}`}\u0000${e.digest}`;
+  for (const e of ctx.merge.eventsWithIDs(ids)) {
+    const sources = [...e.sources].sort(compareText);
+    events.set(keyOf(e.view), { view: e.view, source: sources[0]! });
+  }
   const { interrupted } = await scanObjects(ctx, refsFor(ctx, spec.ranges, spec.accounts), tally, {
     context: spec,
     scanned(ref, candidates) {
       for (const c of candidates) {
-        const key = `${c.event.eventID ?? `\u0000${c.event.digest}`}\u0000${c.event.digest}`;
+        const key = keyOf(c.event);
         const held = events.get(key);
         // The same event in two objects: name the least reference, whatever order the workers finish in.
         if (!held || compareText(ref.reference, held.source) < 0) events.set(key, { view: c.event, source: ref.reference });

@@ -1,9 +1,9 @@
 // What the `--context` pass looks for in each record: events of the hits'
 // accounts whose caller or target user is one of the hits' principals, or
-// whose source address is one of the hits' addresses, or that are one of the
-// hits' own events (a correlation's events may involve other principals). Plain data, sent to the
+// whose source address is one of the hits' addresses. Plain data, sent to the
 // workers; the exact per-hit choice (which hit, which time range) is made on
-// the main thread (src/readers/context.ts).
+// the main thread (src/readers/context.ts), which also adds the hits' own
+// events from the merge (a correlation's events may involve other principals).
 
 import { isIP } from 'node:net';
 import type { CloudTrailEvent } from '../model.js';
@@ -16,8 +16,6 @@ export interface ContextSpec {
   names: string[];
   /** Source IP addresses of the hits (never service names such as iam.amazonaws.com). */
   addresses: string[];
-  /** The hits' own eventIDs: a correlation's hit holds events of other users and addresses than its first one's. */
-  eventIDs?: string[];
   /** The hits' time ranges widened by the context duration, joined where they overlap (epoch ms, inclusive). */
   ranges: { fromMs: number; toMs: number }[];
 }
@@ -32,14 +30,12 @@ export function contextMatcher(spec: ContextSpec): (event: CloudTrailEvent) => b
   const accounts = new Set(spec.accounts);
   const names = new Set(spec.names);
   const addresses = new Set(spec.addresses);
-  const ids = new Set(spec.eventIDs ?? []);
   const ranges = spec.ranges;
   return (event) => {
     if (typeof event.recipientAccountId !== 'string' || !accounts.has(event.recipientAccountId)) return false;
     // Only events some hit's range can take come back: the main thread picks per hit.
     const t = Date.parse(String(event.eventTime));
     if (!ranges.some((r) => t >= r.fromMs && t <= r.toMs)) return false;
-    if (typeof event.eventID === 'string' && ids.has(event.eventID)) return true;
     const actor = actorOf(event.userIdentity);
     if (actor !== null && names.has(actor.toLowerCase())) return true;
     const target = targetOf(event);
@@ -50,11 +46,11 @@ export function contextMatcher(spec: ContextSpec): (event: CloudTrailEvent) => b
 
 /**
  * The literals a record of the context pass must hold, for the prefilter: the
- * names, addresses and the hits' eventIDs. Null (parse every record) when one is not plain ASCII,
+ * names and addresses. Null (parse every record) when one is not plain ASCII,
  * which the prefilter's exactness argument needs.
  */
 export function contextNeedles(spec: ContextSpec): string[] | null {
-  const all = [...spec.names, ...spec.addresses, ...(spec.eventIDs ?? [])];
+  const all = [...spec.names, ...spec.addresses];
   if (all.length === 0 || all.some((n) => n === '' || !/^[\x20-\x7e]+$/.test(n))) return null;
   return [...new Set(all.map((n) => n.toLowerCase()))].sort();
 }
