@@ -34,6 +34,8 @@ export function compareNullableText(a: string | null, b: string | null): number 
  * null are the same key.
  */
 export function foldedKey(value: unknown): string {
+  // A string, the usual group value, is what serialize writes for it, without its stack.
+  if (typeof value === 'string') return JSON.stringify(value.toLowerCase());
   return serialize(value ?? null, true);
 }
 
