@@ -76,8 +76,9 @@ export class Merge {
     // One push per hit: spreading a list into push() passes each element as
     // an argument, which overflows the stack past about 120,000 hits.
     const done = new Map<string, CorrelationHit[]>();
+    const order = new Map(events.map((e, i) => [e, i]));
     for (const rule of this.correlations) {
-      const found = correlationHits(rule, CORRELATION_KINDS[rule.type], events, done);
+      const found = correlationHits(rule, CORRELATION_KINDS[rule.type], events, done, order);
       done.set(rule.key, found);
       // A correlation named by another one produces hits of its own only when `generate` says so.
       if (rule.generate) for (const c of found) hits.push(c.hit);

@@ -105,9 +105,9 @@ export function correlationHits(
   kind: CorrelationKind,
   events: readonly DistinctEvent[],
   inner: ReadonlyMap<string, readonly CorrelationHit[]>,
+  /** Each event's index in `events` (the merge builds it once for every correlation). */
+  order: ReadonlyMap<DistinctEvent, number> = new Map(events.map((e, i) => [e, i])),
 ): CorrelationHit[] {
-  const order = new Map<DistinctEvent, number>();
-  events.forEach((e, i) => order.set(e, i));
   const groups = new Map<string, Occurrence[]>();
   const add = (o: Occurrence): void => {
     const key = rule.groupBy.map((name) => foldedKey(o.value(name))).join('\u0000');
