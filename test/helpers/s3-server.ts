@@ -16,7 +16,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -118,6 +118,25 @@ export async function startS3Server(): Promise<S3TestServer> {
     },
   };
 }
+
+/**
+ * The AWS SDK's standard retries wait a random share of an exponential cap
+ * before each retry ("full jitter"; for throttling the caps are 1, 2, 4 and
+ * 8 s, about 7.5 s on average before a fifth attempt). With Math.random()
+ * pinned at 0 the SDK draws the shortest wait it can draw on its own, and the
+ * retry strategy stays the real one: which errors it retries, how many
+ * attempts, its retry quota. Returns the undo.
+ */
+export function shortestRetryWaits(): () => void {
+  const random = Math.random;
+  Math.random = () => 0;
+  return () => {
+    Math.random = random;
+  };
+}
+
+/** The built scan worker with shortestRetryWaits() in its thread: an in-process hunt's `io.workerUrl`. */
+export const SHORTEST_RETRY_WAITS_WORKER = pathToFileURL(path.join(REPO, 'test/helpers/shortest-retry-waits-worker.mjs'));
 
 export interface FaultProxy {
   endpoint: string;
