@@ -27,7 +27,11 @@ export default defineConfig({
     // As the bin does: the pinned AWS SDK's notice about its future Node support is noise here.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
-      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: E2E } },
+      // The fast tier's files share their worker's modules (isolate: false) instead of
+      // importing hunt's modules again for each file: none starts a server or leaves
+      // state behind. The end-to-end tier, which sets AWS variables and starts
+      // servers, keeps a fresh process per file.
+      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: E2E, isolate: false } },
       { extends: true, test: { name: 'e2e', include: E2E } },
     ],
   },
