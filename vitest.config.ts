@@ -28,9 +28,9 @@ export default defineConfig({
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
       // The fast tier's files share their worker's modules (isolate: false) instead of
-      // importing hunt's modules again for each file: none starts a server or leaves
-      // state behind. The end-to-end tier, which sets AWS variables and starts
-      // servers, keeps a fresh process per file.
+      // importing hunt's modules again for each file: each leaves no server running
+      // and no variable changed behind it. The end-to-end tier keeps a fresh
+      // process per file.
       { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: E2E, isolate: false } },
       { extends: true, test: { name: 'e2e', include: E2E } },
     ],
