@@ -26,12 +26,13 @@ export default defineConfig({
     maxWorkers: 2,
     // As the bin does: the pinned AWS SDK's notice about its future Node support is noise here.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // Test files share their worker's modules (isolate: false) instead of
+    // importing hunt's modules, the AWS SDK and DuckDB again for each file:
+    // each file leaves no server running and no variable changed behind it
+    // (the S3 test server puts back the AWS variables it set).
+    isolate: false,
     projects: [
-      // The fast tier's files share their worker's modules (isolate: false) instead of
-      // importing hunt's modules again for each file: each leaves no server running
-      // and no variable changed behind it. The end-to-end tier keeps a fresh
-      // process per file.
-      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: E2E, isolate: false } },
+      { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: E2E } },
       { extends: true, test: { name: 'e2e', include: E2E } },
     ],
   },
