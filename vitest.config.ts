@@ -45,7 +45,8 @@ class SlowestFirst extends BaseSequencer {
       return i < 0 ? SLOWEST.length : i;
     };
     // Stable: tiers keep vitest's order (one after the other), and so do the files not listed.
-    const tier = new Map(sorted.map((spec, i) => [spec.project.name, i]));
+    const tier = new Map<string, number>();
+    sorted.forEach((spec, i) => tier.has(spec.project.name) || tier.set(spec.project.name, i));
     return sorted
       .map((spec, i) => ({ spec, i }))
       .sort((a, b) => {
