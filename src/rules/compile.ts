@@ -14,7 +14,8 @@
 //   present, even holding null;
 // * what cannot be evaluated per event is a RuleError, never a silent miss.
 
-import { RE2 } from 're2-wasm';
+import { createRequire } from 'node:module';
+import type { RE2 } from 're2-wasm';
 import { RuleError } from '../errors.js';
 import { ConditionError, parseCondition, type ConditionNode } from './condition.js';
 import {
@@ -167,6 +168,17 @@ function stringTest(value: string, mode: Mode, cased: boolean): TextTest {
 
 // ---------------------------------------------------------------- regexes --
 
+let re2Class: typeof RE2 | undefined;
+
+/**
+ * re2-wasm, loaded on the first `re` pattern: loading it (its WebAssembly
+ * included) costs each scan worker about 20 ms of CPU, and many packs, the
+ * bundled one included, hold no `re`.
+ */
+function re2(): typeof RE2 {
+  return (re2Class ??= (createRequire(import.meta.url)('re2-wasm') as typeof import('re2-wasm')).RE2);
+}
+
 /** Python-style leading inline flags, which SigmaHQ rules sometimes carry: `(?i)`, `(?s)`, `(?ims)`. */
 const INLINE_FLAGS = /^\(\?([ims]+)\)/;
 
@@ -186,9 +198,10 @@ function regexTest(pattern: string, subFlags: string, fail: Fail): TextTest {
     source = source.slice(inline[0].length);
     for (const f of inline[1]!) if (!flags.includes(f)) flags += f;
   }
+  const Engine = re2();
   let re: RE2;
   try {
-    re = new RE2(source, `${flags}u`);
+    re = new Engine(source, `${flags}u`);
   } catch (err) {
     return fail(
       `invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message} — fix the pattern (RE2 syntax: no backreferences such as \\1, no lookahead or lookbehind)`,

@@ -215,8 +215,11 @@ export class DuckEngine {
       }
     } catch (err) {
       if (files.length > 1) {
-        // One object DuckDB cannot read fails the whole query: find it by reading the batch one object at a time.
-        for (const f of files) await this.runBatch([f], query, out);
+        // One object DuckDB cannot read fails the whole query: find it by halves,
+        // down to single objects (a few queries per bad object, not one per object).
+        const half = Math.ceil(files.length / 2);
+        await this.runBatch(files.slice(0, half), query, out);
+        await this.runBatch(files.slice(half), query, out);
       } else {
         out.failed.push({ path: files[0]!.path, error: await classify(files[0]!.path, String((err as Error).message).split('\n')[0]!) });
       }

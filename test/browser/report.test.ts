@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chromiumPath, haveChromium, launchChromium } from '../../scripts/report/browser.js';
 import { samplesReportInput } from '../../scripts/report/samples.js';
@@ -24,6 +24,8 @@ if (skip) {
 }
 
 let browser: Browser;
+/** One context for every page: the report keeps no storage or cookies, and each test opens its own page. */
+let context: BrowserContext;
 let dir: string;
 let files = 0;
 
@@ -38,7 +40,7 @@ async function open(html: string): Promise<Opened> {
   const file = join(dir, `report-${files++}.html`);
   writeFileSync(file, html);
   const url = pathToFileURL(file).href;
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
   const errors: string[] = [];
   const requests: string[] = [];
   page.on('console', (m) => {
@@ -69,6 +71,7 @@ describe.skipIf(skip)('the HTML report in a real browser', () => {
   beforeAll(async () => {
     if (!haveChromium()) throw new Error(`CI=true and no chromium at ${chromiumPath()}: .ci/run installs it with apt-get`);
     browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     dir = mkdtempSync(join(tmpdir(), 'hunt-report-test-'));
   });
   afterAll(async () => {
@@ -337,8 +340,12 @@ describe.skipIf(skip)('the HTML report in a real browser', () => {
       for (const d of await page.locator('details').all()) await d.evaluate((e) => ((e as HTMLDetailsElement).open = true));
       for (const m of await page.locator('.mark').all()) await m.hover();
       await page.locator('#hit-table th[data-key="rule"] button').click();
+      // Filter by text, and wait until the (debounced) filter has redrawn the count.
+      const filtered = page.evaluate(
+        () => new Promise<void>((resolve) => new MutationObserver(() => resolve()).observe(document.getElementById('f-count')!, { childList: true, characterData: true, subtree: true })),
+      );
       await page.fill('#f-text', 'script');
-      await page.waitForTimeout(300);
+      await filtered;
       await page.click('#f-clear');
 
       expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();

@@ -51,6 +51,10 @@ function targetOf(r: Rec): string | null {
   return null;
 }
 
+/** `hunt --source samples --format ndjson --context 1h`, run once for the tests that read it. */
+let withContext: ReturnType<typeof hunt> | undefined;
+const samplesContext = () => (withContext ??= hunt(['--source', 'samples', '--format', 'ndjson', '--context', '1h']));
+
 let all: { record: Rec; source: string }[];
 beforeAll(() => {
   all = corpus();
@@ -93,7 +97,7 @@ describe('--events', () => {
 describe('--context 1h', () => {
   it('gives every timed hit exactly the events an independent reading of the corpus picks', async () => {
     const around = 3_600_000;
-    const hits = lines((await hunt(['--source', 'samples', '--format', 'ndjson', '--context', '1h'])).stdout);
+    const hits = lines((await samplesContext()).stdout);
     // Distinct events: eventID and content.
     const distinct = [...new Map(all.map((e) => [`${String(e.record.eventID)}\u0000${JSON.stringify(e.record)}`, e])).values()];
     for (const hit of hits) {
@@ -125,7 +129,7 @@ describe('--context 1h', () => {
   });
 
   it("shows the intruder's calls after maria.garcia's MFA bypass, from the same address", async () => {
-    const hits = lines((await hunt(['--source', 'samples', '--format', 'ndjson', '--context', '1h'])).stdout);
+    const hits = lines((await samplesContext()).stdout);
     const bypass = hits.find((h) => h.rule === 'aws-console-login-without-mfa' && h.target === 'maria.garcia')!;
     const after = (bypass.context as Rec[]).filter((c) => String(c.time) > String(bypass.time)).map((c) => c.eventName);
     expect(after).toEqual(expect.arrayContaining(['ListSecrets', 'CreateAccessKey']));

@@ -26,6 +26,10 @@ async function sampleLogObjects(): Promise<number> {
   return all.filter((f) => f.endsWith('.json.gz') && !f.includes('CloudTrail-Digest')).length;
 }
 
+/** `hunt --source samples --format ndjson`, run once for the tests that read it. */
+let demo: ReturnType<typeof hunt> | undefined;
+const samplesDemo = () => (demo ??= hunt(['--source', 'samples', '--format', 'ndjson']));
+
 const goldenName = (args: string[]) =>
   args
     .join(' ')
@@ -41,7 +45,7 @@ async function golden(args: string[], stdout: string): Promise<string> {
 
 describe('the summary on stderr, as a person reads it after the demo', () => {
   it('says what was covered: window, event range, rules, hits per severity (golden, elapsed time blanked)', async () => {
-    const run = await hunt(['--source', 'samples', '--format', 'ndjson']);
+    const run = await samplesDemo();
     const stderr = run.stderr.replace(/ in [\d.]+ s\)?/g, ' in <elapsed> s');
     const file = path.join(ROOT, 'test/golden/summary_source_samples.txt');
     if (process.env.UPDATE_GOLDEN) await writeFile(file, stderr);
@@ -73,7 +77,7 @@ describe('the installed command', () => {
 
 describe('the demo over samples/', () => {
   it('fires every bundled rule, with the planted counts', async () => {
-    const run = await hunt(['--source', 'samples', '--format', 'ndjson']);
+    const run = await samplesDemo();
     const perRule: Record<string, number> = {};
     for (const hit of lines(run.stdout)) perRule[hit.rule as string] = (perRule[hit.rule as string] ?? 0) + 1;
     expect(perRule).toEqual({
@@ -108,7 +112,7 @@ describe('the demo over samples/', () => {
   });
 
   it('prunes by the key layout: a narrow window opens fewer objects', async () => {
-    const all = await hunt(['--source', 'samples', '--format', 'ndjson']);
+    const all = await samplesDemo();
     const day = await hunt(['--source', 'samples', '--format', 'ndjson', '--since', '2026-10-06T09:00:00Z', '--until', '2026-10-06T10:00:00Z']);
     const scanned = (stderr: string) => Number(/scanned ([\d,]+) objects?/.exec(stderr)![1]!.replace(/,/g, ''));
     const objects = await sampleLogObjects();

@@ -16,21 +16,37 @@ function withoutColorVars(env: NodeJS.ProcessEnv): Record<string, string> {
   return out;
 }
 
-/** What the table puts on a terminal `cols` wide (stderr left out), line by line. */
+const tables = new Map<string, string[]>();
+
+/**
+ * What the table puts on a terminal `cols` wide (stderr left out), line by
+ * line. Each width and environment is run once: the tests that look at the
+ * same terminal share its run.
+ */
 function tableAt(cols: number, env: Record<string, string> = { NO_COLOR: '1' }): string[] {
-  const out = execFileSync('script', ['-qec', `stty cols ${cols}; node "${BIN}" --source samples 2>/dev/null`, '/dev/null'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    // FORCE_COLOR, even empty, forces colour (Node's convention): the test's own runner may set it.
-    env: { ...withoutColorVars(process.env), ...env },
-  });
-  return out.split(/\r?\n/).filter((l) => l !== '');
+  const key = JSON.stringify([cols, env]);
+  let shown = tables.get(key);
+  if (!shown) {
+    const out = execFileSync('script', ['-qec', `stty cols ${cols}; node "${BIN}" --source samples 2>/dev/null`, '/dev/null'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      // FORCE_COLOR, even empty, forces colour (Node's convention): the test's own runner may set it.
+      env: { ...withoutColorVars(process.env), ...env },
+    });
+    shown = out.split(/\r?\n/).filter((l) => l !== '');
+    tables.set(key, shown);
+  }
+  return shown;
 }
+
+/** The samples' hits as NDJSON, hunted in-process once. */
+let ndjson: Promise<Record<string, unknown>[]> | undefined;
+const samplesHits = () => (ndjson ??= hunt(['--source', 'samples', '--format', 'ndjson']).then((r) => lines(r.stdout)));
 
 describe.runIf(hasScript)('the table on a terminal', () => {
   for (const cols of [80, 120, 200]) {
     it(`at ${cols} columns: one line per hit, none wider than the terminal`, async () => {
-      const hits = lines((await hunt(['--source', 'samples', '--format', 'ndjson'])).stdout);
+      const hits = await samplesHits();
       expect(hits.length).toBeGreaterThan(5);
       const shown = tableAt(cols);
       expect(shown[0]).toMatch(/^time\s+rule\s/);

@@ -11,17 +11,19 @@ import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { consoleLogin, createLoginProfile, createUser, deactivateMFADevice, generateCorpus, iamUser, type Planted } from '../../scripts/corpus.js';
-import { hunt, ROOT } from '../helpers/cli.js';
+import { hunt, ROOT, type Run } from '../helpers/cli.js';
 import { modifierRulesDir } from './helpers.js';
 
 vi.setConfig({ testTimeout: 120_000 });
 
-async function both(args: string[]): Promise<void> {
+/** Hunts with both engines, expects the same exit code and NDJSON, and returns the local run. */
+async function both(args: string[]): Promise<Run> {
   const local = await hunt([...args, '--format', 'ndjson', '--no-progress']);
   const duck = await hunt([...args, '--format', 'ndjson', '--no-progress', '--engine', 'duckdb']);
   expect(duck.stderr).not.toMatch(/internal error/);
   expect(duck.code).toBe(local.code);
   expect(duck.stdout).toBe(local.stdout);
+  return local;
 }
 
 /** Rewrites every other log object under `dir` pretty-printed (still gzip, still one {"Records": [...]}). */
@@ -110,7 +112,9 @@ describe('--engine duckdb = --engine local', () => {
     [['--source', 'samples', '--account', '444455556666']],
     [['--source', 'samples', '--region', 'eu-west-1']],
     [['--source', 'samples', '--rule', 'aws-iam-*']],
-  ])('on samples/: %j', async (args) => both(args));
+  ])('on samples/: %j', async (args) => {
+    await both(args);
+  });
 
   it('on a generated multi-day organization corpus with bad objects', async () => {
     const local = await hunt(['--source', dir, '--format', 'ndjson', '--no-progress']);
@@ -130,12 +134,11 @@ describe('--engine duckdb = --engine local', () => {
   });
 
   it('on samples/ with half the objects pretty-printed: the bundled pack and a folder of Sigma rules', async () => {
-    const local = await hunt(['--source', pretty, '--format', 'ndjson', '--no-progress']);
+    const local = await both(['--source', pretty]);
     expect(local.code).toBe(0);
     // The same hits as the samples themselves (the golden of --source samples).
     const golden = readFileSync(join(ROOT, 'test/golden/source_samples.ndjson'), 'utf8');
     expect(local.stdout.trim().split('\n')).toHaveLength(golden.trim().split('\n').length);
-    await both(['--source', pretty]);
     await both(['--source', pretty, '--rules', modifierRulesDir]);
   });
 

@@ -16,7 +16,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -48,18 +48,32 @@ export interface S3TestServer {
   stop(): Promise<void>;
 }
 
+/** The AWS variables startS3Server sets (or, when undefined, removes) while the server runs. */
+const SERVER_ENV: Record<string, string | undefined> = {
+  AWS_ACCESS_KEY_ID: S3RVER_KEY,
+  AWS_SECRET_ACCESS_KEY: S3RVER_KEY,
+  AWS_REGION: 'us-east-1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  AWS_SESSION_TOKEN: undefined,
+  AWS_PROFILE: undefined,
+};
+
+function setEnv(values: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+}
+
 /**
  * Starts the server. Also points this process's AWS credential chain at the
  * server's account, so hunt's own client (built from the default chain) works
- * against it whatever the developer's environment holds.
+ * against it whatever the developer's environment holds; stop() puts the
+ * variables back as they were (test files may share a process).
  */
 export async function startS3Server(): Promise<S3TestServer> {
-  process.env.AWS_ACCESS_KEY_ID = S3RVER_KEY;
-  process.env.AWS_SECRET_ACCESS_KEY = S3RVER_KEY;
-  process.env.AWS_REGION = 'us-east-1';
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
+  const before = Object.fromEntries(Object.keys(SERVER_ENV).map((name) => [name, process.env[name]]));
+  setEnv(SERVER_ENV);
 
   const directory = await mkdtemp(path.join(tmpdir(), 'hunt-s3rver-'));
   const child: ChildProcess = spawn(process.execPath, ['--openssl-legacy-provider', '-e', CHILD], {
@@ -118,9 +132,29 @@ export async function startS3Server(): Promise<S3TestServer> {
         clearTimeout(timer);
       }
       await rm(directory, { recursive: true, force: true });
+      setEnv(before);
     },
   };
 }
+
+/**
+ * The AWS SDK's standard retries wait a random share of an exponential cap
+ * before each retry ("full jitter"; for throttling the caps are 1, 2, 4 and
+ * 8 s, about 7.5 s on average before a fifth attempt). With Math.random()
+ * pinned at 0 the SDK draws the shortest wait it can draw on its own, and the
+ * retry strategy stays the real one: which errors it retries, how many
+ * attempts, its retry quota. Returns the undo.
+ */
+export function shortestRetryWaits(): () => void {
+  const random = Math.random;
+  Math.random = () => 0;
+  return () => {
+    Math.random = random;
+  };
+}
+
+/** The built scan worker with shortestRetryWaits() in its thread: an in-process hunt's `io.workerUrl`. */
+export const SHORTEST_RETRY_WAITS_WORKER = pathToFileURL(path.join(REPO, 'test/helpers/shortest-retry-waits-worker.mjs'));
 
 export interface FaultProxy {
   endpoint: string;

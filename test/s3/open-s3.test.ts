@@ -12,7 +12,7 @@ import { makeS3Client, openS3Object as openWith, S3Source } from '../../src/stor
 
 const openS3Object = (client: S3Client, ref: { bucket: string; key: string; size: number }, maxBytes = MAX_OBJECT_BYTES) =>
   openWith(client, ref, maxBytes);
-import { startFaultProxy, startS3Server, type FaultProxy, type S3TestServer } from '../helpers/s3-server.js';
+import { shortestRetryWaits, startFaultProxy, startS3Server, type FaultProxy, type S3TestServer } from '../helpers/s3-server.js';
 
 const BUCKET = 'trail';
 const DAY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2026/10/05/';
@@ -24,8 +24,11 @@ let server: S3TestServer;
 let proxy: FaultProxy;
 let direct: S3Client;
 let viaProxy: S3Client;
+let restoreRetryWaits: (() => void) | undefined;
 
 beforeAll(async () => {
+  // The throttling tests go through the SDK's own retries, without its random waits of up to 8 s.
+  restoreRetryWaits = shortestRetryWaits();
   server = await startS3Server();
   await server.put(BUCKET, KEY, BODY);
   await server.put(BUCKET, `${OTHER_DAY}123456789012_CloudTrail_us-east-1_20261006T1200Z_def.json.gz`, BODY);
@@ -37,6 +40,7 @@ beforeAll(async () => {
 afterEach(() => proxy.clear());
 
 afterAll(async () => {
+  restoreRetryWaits?.();
   direct?.destroy();
   viaProxy?.destroy();
   await proxy?.stop();
