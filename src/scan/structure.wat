@@ -1,19 +1,25 @@
-;; The string-aware bracket count behind the prefilter's proof that a record
-;; start lies at the top level of Records (prefilter.ts, marksAtTopLevel),
-;; 16 bytes at a time with WebAssembly SIMD.
+;; The prefilter's pass over an object's bytes (prefilter.ts), 16 bytes at a
+;; time with WebAssembly SIMD. Two entry points:
 ;;
-;; `run(from, to)` reads memory[from, to) and carries the state from call to
-;; call: the bracket depth ({ and [ open, } and ] close, outside strings),
-;; whether the scan is inside a string, whether the previous byte was a
-;; backslash that escapes the next one, and whether the depth ever went below
-;; zero. It returns -1 once the depth went below zero, -2 when `to` lies
-;; inside a string, else the depth at `to`.
+;; `records(...)` (below) is the whole pass: which records hold a needle, an
+;; escape or a case pitfall, and which record starts are proven to lie at the
+;; top level of Records.
 ;;
-;; A block of 16 bytes with no backslash (and no escape carried in) takes the
-;; fast way: every quote toggles the string state, so the prefix XOR of the
-;; quote mask says which bytes lie inside a string, and the brackets outside
-;; strings are counted with popcnt. A block with a backslash, or one that
-;; could take the depth below zero, is read byte by byte.
+;; `run(from, to)` is the bracket count alone, for the JavaScript way (many
+;; needles, very large objects; structure.ts, atTopLevel). It reads
+;; memory[from, to) and carries the state from call to call: the bracket
+;; depth ({ and [ open, } and ] close, outside strings), whether the scan is
+;; inside a string, whether the previous byte was a backslash that escapes
+;; the next one, and whether the depth ever went below zero. It returns -1
+;; once the depth went below zero, -2 when `to` lies inside a string, else
+;; the depth at `to`.
+;;
+;; Both count the same way. A block of 16 bytes with no backslash (and no
+;; escape carried in) takes the fast way: every quote toggles the string
+;; state, so the prefix XOR of the quote mask says which bytes lie inside a
+;; string, and the brackets outside strings are counted with popcnt. A block
+;; with a backslash, or one that could take the depth below zero, is read
+;; byte by byte.
 ;;
 ;; Build: `npm run wasm` assembles this file into structure-wasm.ts.
 
