@@ -70,6 +70,12 @@ export class Prefilter {
     if (close === open) return { records: 0, pieces: [] };
     if (!startsWith(bytes, RECORD_START, open)) return null;
 
+    if (this.search && this.scan && close - open <= RECORD_SCAN_LIMIT) {
+      // The starts, the marks and the proof in one pass (structure.wat).
+      const found = this.scan.scan(bytes, open, close);
+      if (!found) return null;
+      return cut(bytes, close, found.starts, found.marks);
+    }
     const starts = [open];
     for (let at = bytes.indexOf(RECORD_START, open + RECORD_START.length); at !== -1 && at < close; at = bytes.indexOf(RECORD_START, at + RECORD_START.length)) {
       if (bytes[at - 1] !== COMMA) return null;
@@ -77,30 +83,17 @@ export class Prefilter {
     }
     if (!this.search) return { records: starts.length, pieces: [] };
 
-    let marked: Uint8Array;
-    if (this.scan && close - open <= RECORD_SCAN_LIMIT) {
-      marked = this.scan.marks(bytes, open, close, starts);
-      for (let k = 0; k < marked.length; k++) {
-        if (marked[k]! & 1 && !(marked[k]! & 2)) return null; // not proven to be an element of Records
-      }
-    } else {
-      const found = this.markInJavaScript(bytes, open, close, starts);
-      if (!found) return null;
-      marked = found;
-    }
-    const pieces: string[] = [];
-    for (let k = 0; k < starts.length; k++) {
-      if (marked[k]! & 1) pieces.push(bytes.toString('utf8', starts[k]!, k + 1 < starts.length ? starts[k + 1]! - 1 : close));
-    }
-    return { records: starts.length, pieces };
+    const marked = this.markInJavaScript(bytes, open, close, starts);
+    return marked ? cut(bytes, close, starts, marked) : null;
   }
 
   /**
    * The same marks without WebAssembly's record scan (too many needles, or a
    * very large object): the search runs on a latin1 view of the bytes, where a
    * character's index is its byte offset (every needle and record boundary is
-   * ASCII, which reads the same in both), then the top-level proof. Null when
-   * a marked record is not proven to be an element of Records.
+   * ASCII, which reads the same in both), then the top-level proof. Marks
+   * carry bit 0 (holds a needle) and bit 1 (proven an element of Records), as
+   * the WebAssembly pass's do; null when a marked record is not proven.
    */
   private markInJavaScript(bytes: Buffer, open: number, close: number, starts: readonly number[]): Uint8Array | null {
     const text = bytes.toString('latin1');
@@ -134,8 +127,21 @@ export class Prefilter {
         for (let at = bytes.indexOf(pitfall, open); at !== -1 && at < close; at = bytes.indexOf(pitfall, at + 1)) mark(at);
       }
     }
-    return atTopLevel(bytes, open, starts, marked) ? marked : null;
+    if (!atTopLevel(bytes, open, starts, marked)) return null;
+    for (let k = 0; k < marked.length; k++) if (marked[k]) marked[k] = 3;
+    return marked;
   }
+}
+
+/** The pieces of the marked records; null when one is not proven to be an element of Records. */
+function cut(bytes: Buffer, close: number, starts: readonly number[], marked: Uint8Array): Selection | null {
+  const pieces: string[] = [];
+  for (let k = 0; k < starts.length; k++) {
+    if (!(marked[k]! & 1)) continue;
+    if (!(marked[k]! & 2)) return null;
+    pieces.push(bytes.toString('utf8', starts[k]!, k + 1 < starts.length ? starts[k + 1]! - 1 : close));
+  }
+  return { records: starts.length, pieces };
 }
 
 function startsWith(bytes: Buffer, prefix: string, at: number): boolean {

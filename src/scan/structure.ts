@@ -8,7 +8,7 @@ interface Exports {
   memory: WebAssembly.Memory;
   reset(): void;
   run(from: number, to: number): number;
-  records(text: number, end: number, starts: number, count: number, marks: number): void;
+  records(text: number, end: number, starts: number, marks: number): number;
 }
 
 let instance: Exports | undefined;
@@ -114,26 +114,33 @@ export class RecordScan {
   }
 
   /**
-   * One byte per start: bit 0 when its record (up to the next start, or to
-   * `close`) holds a needle, `\u`, `\/`, U+0130 or U+212A; bit 1 when the start
-   * is proven to be an element of Records. `close - open` must be at most RECORD_SCAN_LIMIT.
+   * The record starts of Records (each `{"eventVersion":`, as byte offsets
+   * into `bytes`) and one byte per start: bit 0 when its record (up to the next
+   * start, or to `close`) holds a needle, `\u`, `\/`, U+0130 or U+212A; bit 1
+   * when the start is proven to be an element of Records. Null when a start
+   * does not follow a comma. `bytes[open]` must begin the first record, and
+   * `close - open` be at most RECORD_SCAN_LIMIT.
    */
-  marks(bytes: Uint8Array, open: number, close: number, starts: readonly number[]): Uint8Array {
+  scan(bytes: Uint8Array, open: number, close: number): { starts: number[]; marks: Uint8Array } | null {
     const wasm = exports();
     const length = close - open;
-    const startsAt = this.textAt + Math.ceil((length + 16) / 16) * 16;
-    const marksAt = startsAt + 4 * starts.length;
-    const need = marksAt + starts.length;
+    // A start takes 16 bytes at least: at most length / 16 + 1 of them.
+    const capacity = Math.floor(length / 16) + 1;
+    const startsAt = this.textAt + Math.ceil((length + 32) / 16) * 16;
+    const marksAt = startsAt + 4 * capacity;
+    const need = marksAt + capacity;
     if (wasm.memory.buffer.byteLength < need) wasm.memory.grow(Math.ceil((need - wasm.memory.buffer.byteLength) / 65536));
     const memory = new Uint8Array(wasm.memory.buffer);
     memory.set(this.layout, 0);
     memory.set(bytes.subarray(open, close), this.textAt);
-    memory.fill(0, this.textAt + length, this.textAt + length + 16);
-    const addresses = new Uint32Array(wasm.memory.buffer, startsAt, starts.length);
-    for (let k = 0; k < starts.length; k++) addresses[k] = this.textAt + (starts[k]! - open);
-    memory.fill(0, marksAt, marksAt + starts.length);
-    wasm.records(this.textAt, this.textAt + length, startsAt, starts.length, marksAt);
-    return memory.slice(marksAt, marksAt + starts.length);
+    memory.fill(0, this.textAt + length, this.textAt + length + 32);
+    memory.fill(0, marksAt, marksAt + capacity);
+    const count = wasm.records(this.textAt, this.textAt + length, startsAt, marksAt);
+    if (count < 0) return null;
+    const addresses = new Uint32Array(wasm.memory.buffer, startsAt, count);
+    const starts = new Array<number>(count);
+    for (let k = 0; k < count; k++) starts[k] = addresses[k]! - this.textAt + open;
+    return { starts, marks: memory.slice(marksAt, marksAt + count) };
   }
 }
 

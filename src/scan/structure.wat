@@ -118,13 +118,15 @@
     (global.get $depth))
 
   ;; ---------------------------------------------------------------------------
-  ;; `records(text, end, starts, count, marks)`: the whole prefilter in one pass
-  ;; over memory[text, end) (the Records list, from its first record up to the
-  ;; `]` that closes it; 16 zero bytes must follow `end`). `starts` holds
-  ;; `count` ascending i32 addresses of record starts; `marks` gets one byte per
-  ;; start: bit 1 when the start lies at depth 0 outside strings and the depth
-  ;; never went below 0 before it; bit 0 when the record holds a needle, a
-  ;; `\u` or `\/` escape, U+0130 or U+212A.
+  ;; `records(text, end, starts, marks)`: the whole prefilter in one pass over
+  ;; memory[text, end) (the Records list, from its first record up to the `]`
+  ;; that closes it; 32 zero bytes must follow `end`). It finds every record
+  ;; start (each `{"eventVersion":`, as prefilter.ts defines them) and writes
+  ;; their addresses to `starts`, and one byte per start to `marks` (zeroed by
+  ;; the caller): bit 1 when the start lies at depth 0 outside strings and the
+  ;; depth never went below 0 before it; bit 0 when the record holds a needle, a
+  ;; `\u` or `\/` escape, U+0130 or U+212A. It returns the number of starts, or
+  ;; -1 when a start does not follow a comma (not CloudTrail's layout).
   ;;
   ;; Needles (ASCII, lowercase, at least 4 bytes) are found with a Teddy-style
   ;; filter: each needle has a byte pair (at offset f in it) and a bucket bit;
@@ -166,21 +168,48 @@
         (br $back)))
     (local.get $k))
 
-  (func (export "records") (param $p i32) (param $end i32) (param $starts i32) (param $count i32) (param $marks i32)
-    (local $text i32)
+  (func (export "records") (param $p i32) (param $end i32) (param $starts i32) (param $marks i32) (result i32)
+    (local $text i32) (local $count i32) (local $found i32)
     (local $v v128) (local $low v128) (local $m v128) (local $lo v128)
     (local $cand i32) (local $quotes i32) (local $in i32) (local $out i32) (local $closes i32)
     (local $depth i32) (local $inString i32) (local $escaped i32) (local $negative i32)
     (local $cur i32) (local $next i32) (local $stop i32) (local $i i32) (local $c i32)
     (local $bit i32) (local $at i32) (local $n i32) (local $entry i32) (local $s i32) (local $bucket i32)
     (local.set $text (local.get $p))
-    (local.set $next (if (result i32) (local.get $count) (then (i32.load (local.get $starts))) (else (i32.const -1))))
+    (local.set $next (i32.const -1))
     (block $all_done
       (loop $block
         (br_if $all_done (i32.ge_u (local.get $p) (local.get $end)))
         (local.set $stop (select (i32.add (local.get $p) (i32.const 16)) (local.get $end)
           (i32.le_u (i32.add (local.get $p) (i32.const 16)) (local.get $end))))
         (local.set $v (v128.load (local.get $p)))
+
+        ;; Record starts: `{"e` here, then all of `{"eventVersion":`, preceded by
+        ;; a comma unless it is the first byte (else not CloudTrail's layout: -1).
+        ;; Found before the block is counted, so the count stops at each one.
+        (local.set $found (i32.and
+          (i8x16.bitmask (v128.and
+            (v128.and
+              (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x7b)))
+              (i8x16.eq (v128.load (i32.add (local.get $p) (i32.const 1))) (i8x16.splat (i32.const 0x22))))
+            (i8x16.eq (v128.load (i32.add (local.get $p) (i32.const 2))) (i8x16.splat (i32.const 0x65)))))
+          (i32.sub (i32.shl (i32.const 1) (i32.sub (local.get $stop) (local.get $p))) (i32.const 1))))
+        (block $starts_done
+          (loop $start
+            (br_if $starts_done (i32.eqz (local.get $found)))
+            (local.set $at (i32.add (local.get $p) (i32.ctz (local.get $found))))
+            (local.set $found (i32.and (local.get $found) (i32.sub (local.get $found) (i32.const 1))))
+            (if (i32.and
+                  (i64.eq (i64.load (local.get $at)) (i64.const 0x56746e657665227b))
+                  (i64.eq (i64.load offset=8 (local.get $at)) (i64.const 0x3a226e6f69737265)))
+              (then
+                (if (i32.and (i32.ne (local.get $at) (local.get $text))
+                      (i32.ne (i32.load8_u (i32.sub (local.get $at) (i32.const 1))) (i32.const 0x2c)))
+                  (then (return (i32.const -1))))
+                (i32.store (i32.add (local.get $starts) (i32.shl (local.get $count) (i32.const 2))) (local.get $at))
+                (if (i32.eq (local.get $cur) (local.get $count)) (then (local.set $next (local.get $at))))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+            (br $start)))
 
         ;; Needle candidates: pair byte 1 here, pair byte 2 at the next byte.
         (local.set $low (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))))
@@ -313,6 +342,6 @@
 
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $block)))
-    ;; Starts at or past `end` (none in CloudTrail's layout) are left unproven.
+    (local.get $count)
   )
 )
