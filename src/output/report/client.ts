@@ -1,7 +1,8 @@
 // The report's script, run by the browser that opens the file. renderReport
 // inlines this function as its own source text (`(${reportClient})()`), so:
-//   * it must not use anything from outside its body (no imports, no module
-//     constants): it is compiled and type-checked here, but runs alone;
+//   * it must not use anything from outside its body (no module constants,
+//     no imports but types, which compiling erases): it is compiled and
+//     type-checked here, but runs alone;
 //   * the page's CSP allows it by hash, and nothing else can run.
 //
 // Every value in the data block is attacker-controlled (CloudTrail fields,
@@ -17,37 +18,9 @@
 // are inflated and built only when the hit is unfolded, each event's tree only
 // when its <details> is opened.
 
+import type { ContextEvent, Hit } from '../../model.js';
+
 export function reportClient(): void {
-  interface ContextEvent {
-    time: string;
-    eventName: string | null;
-    eventSource: string | null;
-    actor: string | null;
-    target: string | null;
-    sourceIPAddress: string | null;
-    errorCode: string | null;
-    eventID: string | null;
-    source: string;
-    inHit: boolean;
-  }
-  interface Hit {
-    rule: string;
-    title: string;
-    severity: string;
-    time: string | null;
-    lastTime: string | null;
-    count: number;
-    group: Record<string, unknown>;
-    account: string | null;
-    region: string | null;
-    actor: string | null;
-    sourceIPAddress: string | null;
-    eventName: string | null;
-    eventIDs: string[];
-    sources: string[];
-    target?: string | null;
-    fields?: Record<string, unknown>;
-  }
   interface Details {
     events: Record<string, unknown>[];
     context: ContextEvent[];
