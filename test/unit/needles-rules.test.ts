@@ -3,19 +3,11 @@ import { parse } from 'yaml';
 import { bundledRulesDir, loadRules } from '../../src/rules/load.js';
 import { detectionNeedles, needlesOf, valueNeedle } from '../../src/rules/needles.js';
 import type { DetectionRule, Rule } from '../../src/rules/types.js';
+import { detectionRule } from '../helpers/rules.js';
 
 const needles = (yaml: string) => detectionNeedles(parse(yaml) as Record<string, unknown>);
 
-const rule = (detection: string): DetectionRule => ({
-  kind: 'detection',
-  key: 'r',
-  title: 'r',
-  level: 'low',
-  id: null,
-  file: 'r.yml',
-  generate: true,
-  detection: parse(detection) as Record<string, unknown>,
-});
+const rule = (detection: string): DetectionRule => detectionRule('r', detection);
 
 describe('needles of the bundled rules', () => {
   it('are the sign-in service and the IAM calls the rules look at', async () => {

@@ -5,26 +5,17 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { bundledRulesDir, loadRules } from '../../src/rules/load.js';
 import type { DetectionRule, Rule } from '../../src/rules/types.js';
 import { resolveOptions, type Scope as EventFilter } from '../../src/options.js';
 import { Prefilter } from '../../src/scan/prefilter.js';
 import { Scanner, type ScanResult } from '../../src/scan/scanner.js';
 import { deactivate, event, mfaFailure } from '../helpers/events.js';
+import { detectionRule } from '../helpers/rules.js';
 
 const ALL: EventFilter = { sinceMs: -Infinity, untilMs: Infinity, accounts: [], regions: [] };
 
-const extra = (key: string, detection: string): DetectionRule => ({
-  kind: 'detection',
-  key,
-  title: key,
-  level: 'low',
-  id: null,
-  file: `${key}.yml`,
-  generate: true,
-  detection: parse(detection) as Record<string, unknown>,
-});
+const extra = (key: string, detection: string): DetectionRule => detectionRule(key, detection);
 
 let rules: Rule[];
 let on: Scanner;

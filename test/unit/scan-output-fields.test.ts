@@ -5,20 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CorrelationRule, DetectionRule, Rule } from '../../src/rules/types.js';
 import { Scanner } from '../../src/scan/scanner.js';
+import { detectionRule } from '../helpers/rules.js';
 
 const ALL = { sinceMs: -Infinity, untilMs: Infinity, accounts: [], regions: [] };
 
-const detection = (key: string, outputFields: string[] = []): DetectionRule => ({
-  kind: 'detection',
-  key,
-  title: key,
-  level: 'low',
-  id: null,
-  file: `${key}.yml`,
-  generate: false,
-  outputFields,
-  detection: { sel: { eventName: 'ConsoleLogin' }, condition: 'sel' },
-});
+const detection = (key: string, outputFields: string[] = []): DetectionRule =>
+  detectionRule(key, { sel: { eventName: 'ConsoleLogin' }, condition: 'sel' }, { generate: false, outputFields });
 const correlation = (key: string, rules: string[], outputFields: string[]): CorrelationRule => ({
   kind: 'correlation',
   key,

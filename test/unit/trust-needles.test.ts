@@ -5,17 +5,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectionNeedles, needlesOf } from '../../src/rules/needles.js';
 import type { DetectionRule } from '../../src/rules/types.js';
+import { detectionRule } from '../helpers/rules.js';
 
-const rule = (detection: Record<string, unknown>): DetectionRule => ({
-  kind: 'detection',
-  key: 'long',
-  title: 'long',
-  level: 'low',
-  id: null,
-  file: 'long.yml',
-  generate: true,
-  detection,
-});
+const rule = (detection: Record<string, unknown>): DetectionRule => detectionRule('long', detection);
 
 describe('needles of long selections', () => {
   it('40,000 values: every value that contains no other is a needle, the rest are dropped', () => {
