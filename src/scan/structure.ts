@@ -13,8 +13,11 @@ interface Exports {
 
 let instance: Exports | undefined;
 
-function exports(): Exports {
+/** The thread's instance, its memory grown to at least `bytes`. */
+function exports(bytes: number): Exports {
   instance ??= new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'))).exports as unknown as Exports;
+  const have = instance.memory.buffer.byteLength;
+  if (have < bytes) instance.memory.grow(Math.ceil((bytes - have) / 65536));
   return instance;
 }
 
@@ -37,8 +40,7 @@ export function atTopLevel(bytes: Uint8Array, open: number, starts: readonly num
   let last = marked.length - 1;
   while (!marked[last]) last--;
   const end = starts[last]!;
-  const wasm = exports();
-  if (wasm.memory.buffer.byteLength < window + 16) wasm.memory.grow(Math.ceil((window + 16 - wasm.memory.buffer.byteLength) / 65536));
+  const wasm = exports(window + 16);
   const memory = new Uint8Array(wasm.memory.buffer);
   wasm.reset();
   // The state carries from window to window; only a marked start must find it at depth 0, outside strings.
@@ -122,14 +124,12 @@ export class RecordScan {
    * `close - open` be at most RECORD_SCAN_LIMIT.
    */
   scan(bytes: Uint8Array, open: number, close: number): { starts: number[]; marks: Uint8Array } | null {
-    const wasm = exports();
     const length = close - open;
     // A start takes 16 bytes at least: at most length / 16 + 1 of them.
     const capacity = Math.floor(length / 16) + 1;
     const startsAt = this.textAt + Math.ceil((length + 32) / 16) * 16;
     const marksAt = startsAt + 4 * capacity;
-    const need = marksAt + capacity;
-    if (wasm.memory.buffer.byteLength < need) wasm.memory.grow(Math.ceil((need - wasm.memory.buffer.byteLength) / 65536));
+    const wasm = exports(marksAt + capacity);
     const memory = new Uint8Array(wasm.memory.buffer);
     memory.set(this.layout, 0);
     memory.set(bytes.subarray(open, close), this.textAt);

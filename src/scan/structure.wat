@@ -246,14 +246,18 @@
                 (i32.lt_u (local.get $stop) (i32.add (local.get $p) (i32.const 16)))
                 (i32.lt_u (local.get $next) (local.get $stop))))
           (then
-            ;; Byte by byte, record starts included.
+            ;; Byte by byte, record starts included; the count is $byte's, on the globals.
+            (global.set $depth (local.get $depth))
+            (global.set $inString (local.get $inString))
+            (global.set $escaped (local.get $escaped))
+            (global.set $negative (local.get $negative))
             (local.set $i (local.get $p))
             (block $bytes_done
-              (loop $byte
+              (loop $each_byte
                 (br_if $bytes_done (i32.ge_u (local.get $i) (local.get $stop)))
                 (if (i32.eq (local.get $i) (local.get $next))
                   (then
-                    (if (i32.and (i32.eqz (local.get $depth)) (i32.eqz (i32.or (local.get $inString) (local.get $negative))))
+                    (if (i32.and (i32.eqz (global.get $depth)) (i32.eqz (i32.or (global.get $inString) (global.get $negative))))
                       (then (i32.store8 (i32.add (local.get $marks) (local.get $cur))
                         (i32.or (i32.load8_u (i32.add (local.get $marks) (local.get $cur))) (i32.const 2)))))
                     (local.set $cur (i32.add (local.get $cur) (i32.const 1)))
@@ -277,30 +281,13 @@
                     (local.set $n (i32.load8_u (i32.add (local.get $i) (i32.const 1))))
                     (if (i32.or (i32.eq (local.get $n) (i32.const 0x75)) (i32.eq (local.get $n) (i32.const 0x2f)))
                       (then (call $mark (local.get $marks) (i32.sub (local.get $cur) (i32.const 1)))))))
-                (if (local.get $inString)
-                  (then
-                    (if (local.get $escaped)
-                      (then (local.set $escaped (i32.const 0)))
-                      (else
-                        (if (i32.eq (local.get $c) (i32.const 0x5c))
-                          (then (local.set $escaped (i32.const 1)))
-                          (else
-                            (if (i32.eq (local.get $c) (i32.const 0x22))
-                              (then (local.set $inString (i32.const 0)))))))))
-                  (else
-                    (if (i32.eq (local.get $c) (i32.const 0x22))
-                      (then (local.set $inString (i32.const 1)))
-                      (else
-                        (if (i32.eq (i32.or (local.get $c) (i32.const 0x20)) (i32.const 0x7b))
-                          (then (local.set $depth (i32.add (local.get $depth) (i32.const 1))))
-                          (else
-                            (if (i32.eq (i32.or (local.get $c) (i32.const 0x20)) (i32.const 0x7d))
-                              (then
-                                (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))
-                                (if (i32.lt_s (local.get $depth) (i32.const 0))
-                                  (then (local.set $negative (i32.const 1))))))))))))
+                (call $byte (local.get $c))
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
-                (br $byte))))
+                (br $each_byte)))
+            (local.set $depth (global.get $depth))
+            (local.set $inString (global.get $inString))
+            (local.set $escaped (global.get $escaped))
+            (local.set $negative (global.get $negative)))
           (else
             (local.set $depth (i32.sub
               (i32.add (local.get $depth) (i32.popcnt (i32.and (local.get $out)
