@@ -33,7 +33,7 @@ async function scanRef(job: number, ref: ObjectRef): Promise<FromWorker> {
     // Stores load lazily: a worker that reads only files never loads the AWS SDK.
     let opener = openers.get(ref.store);
     if (!opener) {
-      opener = storeKind(ref.store).then((kind) => kind.opener(setup.stores));
+      opener = storeKind(ref.store).then((kind) => kind.opener({ ...setup.stores, mayBlock: true }));
       openers.set(ref.store, opener);
     }
     opened = await (await opener)(ref);

@@ -12,7 +12,7 @@
 // bytes (ObjectRef.pathBytes).
 
 import { isUtf8 } from 'node:buffer';
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { BigIntStats } from 'node:fs';
 import { open, opendir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -199,6 +199,47 @@ async function openFile(ref: ObjectRef, maxBytes: number): Promise<Opened> {
   }
 }
 
+/**
+ * openFile in one synchronous go, for a scan worker. The worker scans
+ * synchronously, so each asynchronous step of the next file's read (open,
+ * stat, read, close) waited for the scan before it: the read-ahead read
+ * nothing ahead, and the worker sat idle for a chain of thread-pool trips
+ * before every object. From the page cache the whole read takes less than one.
+ */
+function readFileNow(ref: ObjectRef, maxBytes: number): Opened {
+  let fd;
+  try {
+    const where = ref.pathBytes !== undefined ? Buffer.from(ref.pathBytes, 'base64') : ref.reference;
+    fd = openSync(where, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw fsOpenError(err);
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw { code: 'unreadable', message: 'not a regular file' } satisfies OpenError;
+    if (info.size > maxBytes) throw tooLarge(maxBytes);
+    // One byte more than stat said, so reaching the end costs no second buffer; a file that grew meanwhile is read to its end all the same.
+    let bytes = Buffer.allocUnsafe(info.size + 1);
+    let length = 0;
+    for (;;) {
+      if (length === bytes.length) {
+        if (length > maxBytes) throw tooLarge(maxBytes);
+        const grown = Buffer.allocUnsafe(Math.min(bytes.length * 2, maxBytes + 1));
+        bytes.copy(grown, 0, 0, length);
+        bytes = grown;
+      }
+      const n = readSync(fd, bytes, length, bytes.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return { bytes: bytes.subarray(0, length), requests: 0 };
+  } catch (err) {
+    throw fsOpenError(err);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function fsOpenError(err: unknown): OpenError {
   if (typeof err === 'object' && err !== null && 'code' in err && 'message' in err && !(err instanceof Error)) return err as OpenError;
   const code = (err as NodeJS.ErrnoException).code;
@@ -229,6 +270,7 @@ export const localStore: StoreKind = {
     return new LocalStore(reference);
   },
   opener(settings: StoreSettings) {
+    if (settings.mayBlock) return async (ref) => readFileNow(ref, settings.maxObjectBytes);
     return (ref) => openFile(ref, settings.maxObjectBytes);
   },
 };

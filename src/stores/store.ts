@@ -64,6 +64,12 @@ export interface StoreSettings {
   maxObjectBytes: number;
   /** Store-specific data, by store key (the in-memory store sends its objects this way). */
   extra?: Record<string, unknown>;
+  /**
+   * The opener runs on a thread of its own (a scan worker), which may wait in
+   * a read: a local file is then read in one synchronous go instead of a
+   * chain of asynchronous steps that each wait for the thread to be free.
+   */
+  mayBlock?: boolean;
 }
 
 /** One kind of store: one file implements it, one registry line names it. */

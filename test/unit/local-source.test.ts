@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -87,5 +88,43 @@ describe('LocalSource', () => {
 
   it('a missing path is a usage error naming it', async () => {
     await expect(localStore.connect(path.join(root, 'nope'), { aws: {}, maxObjectBytes: MAX_OBJECT_BYTES })).rejects.toThrow(/--source .*nope: no such file or folder/);
+  });
+});
+
+// Both ways a local object is read: asynchronously where a read must not hold
+// the thread (the main thread's credential report), and in one synchronous go
+// in a scan worker (mayBlock). They must agree on every outcome.
+describe.each([
+  ['asynchronously', false],
+  ['in one go, in a worker', true],
+])('the local opener, %s', (_way, mayBlock) => {
+  const open = (maxObjectBytes: number) => localStore.opener({ aws: {}, maxObjectBytes, mayBlock });
+  const ref = (file: string) => ({ store: 'file', reference: path.join(root, 'opener', file), size: 0 });
+
+  beforeAll(async () => {
+    await mkdir(path.join(root, 'opener'), { recursive: true });
+    await writeFile(path.join(root, 'opener', 'ten.json'), '0123456789');
+    await writeFile(path.join(root, 'opener', 'empty.json'), '');
+    await writeFile(path.join(root, 'opener', 'big.json'), Buffer.alloc(300_000, 0x61));
+    execFileSync('mkfifo', ['-m', '600', path.join(root, 'opener', `fifo-${mayBlock}.json`)]);
+  });
+
+  it('reads a file whole, up to the byte limit itself', async () => {
+    const opened = await open(10)(ref('ten.json'));
+    expect(Buffer.from(opened.bytes).toString()).toBe('0123456789');
+    expect(opened.requests).toBe(0);
+    expect((await open(10)(ref('empty.json'))).bytes.length).toBe(0);
+    const big = await open(MAX_OBJECT_BYTES)(ref('big.json'));
+    expect(big.bytes.length).toBe(300_000);
+    expect(big.bytes.every((b) => b === 0x61)).toBe(true);
+  });
+
+  it('refuses a file one byte over the limit', async () => {
+    await expect(open(9)(ref('ten.json'))).rejects.toMatchObject({ code: 'too-large' });
+  });
+
+  it('refuses a FIFO without waiting on it, and names a missing file', async () => {
+    await expect(open(10)(ref(`fifo-${mayBlock}.json`))).rejects.toMatchObject({ code: 'unreadable', message: 'not a regular file' });
+    await expect(open(10)(ref('gone.json'))).rejects.toMatchObject({ code: 'unreadable', message: 'cannot read: no longer exists' });
   });
 });
