@@ -1,8 +1,8 @@
 // A fixed pool of scan workers. References are pulled from the sources only
 // when a worker has room, so memory stays flat however many objects there are,
-// and listing overlaps scanning. Each worker is given at most `depth` objects:
-// it reads the next one while it scans the current one, and scans one at a
-// time. A worker that dies is replaced and its objects are retried once, each
+// and listing overlaps scanning. Each worker is given at most `depth` objects
+// and scans one at a time; a network store's opener reads the next ones while
+// the current one is scanned, a local file is read when its turn comes. A worker that dies is replaced and its objects are retried once, each
 // alone on a fresh worker, so a second crash names the object that caused it:
 // a crash is an outcome of that object, and the hunt goes on. Only workers
 // that die before they are ready (they cannot start at all) stop the hunt.

@@ -51,7 +51,10 @@ export async function scanObjects(ctx: ReadContext, refs: AsyncIterable<ObjectRe
     {
       workers: opts.workers,
       // Network stores keep more objects in flight per worker, all of them under --max-requests.
-      depth: remote ? Math.max(2, Math.ceil(opts.maxRequests / opts.workers)) : 2,
+      // A worker reads a local file only when its turn comes, so a queue of
+      // four costs no memory and keeps it from waiting on the main thread
+      // after a small object.
+      depth: remote ? Math.max(2, Math.ceil(opts.maxRequests / opts.workers)) : 4,
       remote: remote ? { stores: new Set(labels.keys()), maxInFlight: opts.maxRequests } : undefined,
       workerUrl: io.workerUrl,
     },
