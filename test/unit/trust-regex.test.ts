@@ -74,3 +74,27 @@ describe('re on a linear-time engine', () => {
     expect(err.message).toMatch(/none\.yml:\d+: .*names no selection/);
   });
 });
+
+describe('re answers remembered per test', () => {
+  // The answers must be RE2's whatever the order of values: repeated, past the
+  // number remembered (1,024, then it starts again), and past the length
+  // remembered (512 characters, tested each time).
+  it('gives the same answer as a fresh test for every value, in any order, however many', async () => {
+    const m = await matcher('^(python-requests|curl)/[0-9.]+$');
+    const fresh = /^(python-requests|curl)\/[0-9.]+$/u;
+    const values: string[] = [];
+    for (let i = 0; i < 3_000; i++) {
+      values.push(i % 3 === 0 ? `curl/${i}` : i % 3 === 1 ? `aws-cli/${i}` : `python-requests/${i % 50}`);
+      values.push(i % 7 === 0 ? `curl/${'9'.repeat(600 + i)}` : `curl/${i}x`);
+    }
+    for (let round = 0; round < 2; round++) {
+      for (const v of values) expect(m(v), v.slice(0, 40)).toBe(fresh.test(v));
+      values.reverse();
+    }
+    // A value remembered as a miss stays one; a long one is answered afresh each time.
+    expect(m('curl/1x')).toBe(false);
+    expect(m('curl/1')).toBe(true);
+    expect(m(`curl/${'9'.repeat(1000)}`)).toBe(true);
+    expect(m(`curl/${'9'.repeat(1000)}!`)).toBe(false);
+  });
+});
