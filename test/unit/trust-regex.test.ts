@@ -76,9 +76,11 @@ describe('re on a linear-time engine', () => {
 });
 
 describe('re answers remembered per test', () => {
-  // The answers must be RE2's whatever the order of values: repeated, past the
-  // number remembered (1,024, then it starts again), and past the length
-  // remembered (512 characters, tested each time).
+  // Whatever the order of the values, each answer must be RE2's: for values
+  // repeated, for more distinct values than are remembered (1,024, then it
+  // starts again), and for values too long to be remembered (over 512
+  // characters). Values sharing a long prefix catch answers kept under the
+  // wrong text.
   it('gives the same answer as a fresh test for every value, in any order, however many', async () => {
     const m = await matcher('^(python-requests|curl)/[0-9.]+$');
     const fresh = /^(python-requests|curl)\/[0-9.]+$/u;
