@@ -1,6 +1,9 @@
-// A fixed pool of scan workers. References are pulled from the sources only
-// when a worker has room, so memory stays flat however many objects there are,
-// and listing overlaps scanning. Each worker is given at most `depth` objects
+// A pool of at most `workers` scan workers. References are pulled from the
+// sources only while the workers have room (or could be started to make
+// some), so memory stays flat however many objects there are, and listing
+// overlaps scanning. Workers start as the objects call for them: one at
+// first, another when more objects wait than the ones started will hold, so
+// a hunt of one object starts one worker. Each worker is given at most `depth` objects
 // and scans one at a time; a network store's opener reads the next ones while
 // the current one is scanned, a local file is read when its turn comes. A worker that dies is replaced and its objects are retried once, each
 // alone on a fresh worker, so a second crash names the object that caused it:
@@ -71,13 +74,21 @@ export class ScanPool {
   private lastCrash?: Error;
   private settle?: { resolve: () => void; reject: (err: Error) => void };
 
+  /** Workers started so far, replacements included. */
+  private started = 0;
+
   constructor(
     private readonly options: PoolOptions,
     private readonly setup: WorkerSetup,
     private readonly sink: PoolSink,
   ) {
     this.depth = Math.max(1, options.depth ?? 2);
-    for (let i = 0; i < options.workers; i++) this.spawn();
+    if (options.workers > 0) this.spawn();
+  }
+
+  /** How many workers the pool has started (replacements of crashed ones included). */
+  get workersStarted(): number {
+    return this.started;
   }
 
   /** Scans every reference; resolves when all are done or the pool was stopped. */
@@ -116,6 +127,7 @@ export class ScanPool {
       stderr: false,
     });
     const slot: Slot = { worker, jobs: new Map(), ready: false };
+    this.started++;
     worker.on('message', (message: unknown) => this.onMessage(slot, message));
     // A reply the main thread cannot deserialize names no job: treat it as a
     // crash of that worker, so its objects are retried alone and then named.
@@ -132,7 +144,11 @@ export class ScanPool {
     return slot;
   }
 
-  /** Hands out pending objects to workers with room, pulls more from the sources, and settles when all is done. */
+  /**
+   * Hands out pending objects to workers with room, starts another worker
+   * when more objects wait than the started ones will take, pulls more from
+   * the sources, and settles when all is done.
+   */
   private pump(): void {
     if (this.stopped || !this.settle) return;
     while (this.pending.length > 0) {
@@ -140,7 +156,9 @@ export class ScanPool {
       if (!slot) break;
       this.dispatch(slot, this.pending.shift()!);
     }
-    if (this.listing && !this.pulling && this.pending.length === 0 && this.slots.some((s) => this.room(s) > 0)) {
+    const unstarted = this.options.workers - this.slots.length;
+    if (unstarted > 0 && this.pending.length > this.capacity()) this.spawn();
+    if (this.listing && !this.pulling && this.pending.length < this.capacity() + Math.max(0, unstarted) * this.depth) {
       this.pulling = true;
       this.iterator!.next().then(
         (next) => {
@@ -160,6 +178,13 @@ export class ScanPool {
       this.settle.resolve();
       this.settle = undefined;
     }
+  }
+
+  /** Objects the started workers will take: a starting worker counts as empty. */
+  private capacity(): number {
+    let free = 0;
+    for (const slot of this.slots) free += slot.ready ? this.room(slot) : this.depth - slot.jobs.size;
+    return free;
   }
 
   private room(slot: Slot): number {
