@@ -3,14 +3,15 @@
 // some), so memory stays flat however many objects there are, and listing
 // overlaps scanning. Workers start as the objects call for them: one at
 // first, another when more objects wait than the ones started will hold, so
-// a hunt of one object starts one worker. Each worker is given at most `depth` objects
-// and scans one at a time; a network store's opener reads the next ones while
-// the current one is scanned, a local file is read when its turn comes. A worker that dies is replaced and its objects are retried once, each
-// alone on a fresh worker, so a second crash names the object that caused it:
-// a crash is an outcome of that object, and the hunt goes on. Only workers
-// that die before they are ready (they cannot start at all) stop the hunt.
-// Objects of network stores count against a cap of requests in flight over
-// all workers (`--max-requests`).
+// a hunt of one object starts one worker. Each worker is given at most
+// `depth` objects and scans one at a time; a network store's opener reads the
+// next ones while the current one is scanned, a local file is read when its
+// turn comes. A worker that dies is replaced and its objects are retried
+// once, each alone on a fresh worker, so a second crash names the object
+// that caused it: a crash is an outcome of that object, and the hunt goes
+// on. Only workers that die before they are ready (they cannot start at all)
+// stop the hunt. Objects of network stores count against a cap of requests
+// in flight over all workers (`--max-requests`).
 
 import { Worker } from 'node:worker_threads';
 import type { ObjectError } from '../errors.js';
