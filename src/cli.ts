@@ -314,7 +314,7 @@ function parseArgs(argv: string[], io: CliIO): { raw?: RawOptions; output?: stri
     .option('events', { type: 'boolean', describe: 'Hits carry their whole CloudTrail records (NDJSON field events)' })
     .option('context', { type: 'string', describe: 'The timeline around each hit, this far before and after (e.g. 1h): what the same principal or address did' })
     .option('wide', { type: 'boolean', describe: 'Table: print every cell whole, whatever the terminal width' })
-    .option('workers', { type: 'number', describe: 'Scan threads [default: the number of cores]' })
+    .option('workers', { type: 'number', describe: 'Scan threads at most; fewer when few objects [default: the number of cores]' })
     .option('max-requests', { type: 'number', describe: 'S3 GetObject requests in flight at most [default: 16]' })
     .option('profile', { type: 'string', describe: 'AWS profile for S3 and IAM' })
     .option('endpoint-url', { type: 'string', describe: 'S3-compatible endpoint (path-style addressing)' })
