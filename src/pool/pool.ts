@@ -157,9 +157,10 @@ export class ScanPool {
       if (!slot) break;
       this.dispatch(slot, this.pending.shift()!);
     }
-    const unstarted = this.options.workers - this.slots.length;
-    if (unstarted > 0 && this.pending.length > this.capacity()) this.spawn();
-    if (this.listing && !this.pulling && this.pending.length < this.capacity() + Math.max(0, unstarted) * this.depth) {
+    if (this.slots.length < this.options.workers && this.pending.length > this.capacity()) this.spawn();
+    // Room in the started workers, and in those that could still start.
+    const room = this.capacity() + Math.max(0, this.options.workers - this.slots.length) * this.depth;
+    if (this.listing && !this.pulling && this.pending.length < room) {
       this.pulling = true;
       this.iterator!.next().then(
         (next) => {

@@ -178,19 +178,29 @@ function describeFsError(err: unknown): string {
   return (err as Error).message;
 }
 
+/** The path a reference names (its bytes, when they are not UTF-8). */
+function pathOf(ref: ObjectRef): Buffer | string {
+  return ref.pathBytes !== undefined ? Buffer.from(ref.pathBytes, 'base64') : ref.reference;
+}
+
+/** O_NONBLOCK: a FIFO or device swapped in for a log must not block the worker forever. */
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+/** What an opened file must be before it is read: a regular file within the limit. */
+function checkOpened(info: { isFile(): boolean; size: number }, maxBytes: number): void {
+  if (!info.isFile()) throw { code: 'unreadable', message: 'not a regular file' } satisfies OpenError;
+  if (info.size > maxBytes) throw tooLarge(maxBytes);
+}
+
 async function openFile(ref: ObjectRef, maxBytes: number): Promise<Opened> {
   let handle;
   try {
-    // O_NONBLOCK: a FIFO or device swapped in for a log must not block the worker forever.
-    const where = ref.pathBytes !== undefined ? Buffer.from(ref.pathBytes, 'base64') : ref.reference;
-    handle = await open(where, constants.O_RDONLY | constants.O_NONBLOCK);
+    handle = await open(pathOf(ref), OPEN_FLAGS);
   } catch (err) {
     throw fsOpenError(err);
   }
   try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw { code: 'unreadable', message: 'not a regular file' } satisfies OpenError;
-    if (info.size > maxBytes) throw tooLarge(maxBytes);
+    checkOpened(await handle.stat(), maxBytes);
     return { bytes: await handle.readFile(), requests: 0 };
   } catch (err) {
     throw fsOpenError(err);
@@ -209,15 +219,13 @@ async function openFile(ref: ObjectRef, maxBytes: number): Promise<Opened> {
 function readFileNow(ref: ObjectRef, maxBytes: number): Opened {
   let fd;
   try {
-    const where = ref.pathBytes !== undefined ? Buffer.from(ref.pathBytes, 'base64') : ref.reference;
-    fd = openSync(where, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(pathOf(ref), OPEN_FLAGS);
   } catch (err) {
     throw fsOpenError(err);
   }
   try {
     const info = fstatSync(fd);
-    if (!info.isFile()) throw { code: 'unreadable', message: 'not a regular file' } satisfies OpenError;
-    if (info.size > maxBytes) throw tooLarge(maxBytes);
+    checkOpened(info, maxBytes);
     // One byte more than stat said, so reaching the end costs no second buffer; a file that grew meanwhile is read to its end all the same.
     let bytes = Buffer.allocUnsafe(info.size + 1);
     let length = 0;
